@@ -1,0 +1,55 @@
+package dev.grpcplatform.starter.server;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Adds the defaults that let the platform's features replace their net.devh counterparts.
+ *
+ * <p>The defaults have the lowest precedence, so any property a user sets wins. Each is added only
+ * while the platform feature that replaces it is enabled:
+ * <ul>
+ * <li>{@code grpc.server.health-service-enabled=false}: the platform registers its own
+ * {@code grpc.health.v1.Health} that follows Actuator readiness and liveness;</li>
+ * <li>{@code grpc.server.reflection-service-enabled=false}: the platform registers reflection v1 and
+ * v1alpha (net.devh registers only v1alpha);</li>
+ * <li>{@code management.endpoint.health.probes.enabled=true}: Actuator's readiness and liveness
+ * groups exist everywhere, not only on Kubernetes, so gRPC health can follow them.</li>
+ * </ul>
+ */
+public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+	static final String PROPERTY_SOURCE_NAME = "grpcPlatformDefaults";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		if (isEnabled(environment, "health")) {
+			defaults.put("grpc.server.health-service-enabled", "false");
+			defaults.put("management.endpoint.health.probes.enabled", "true");
+		}
+		if (isEnabled(environment, "reflection")) {
+			defaults.put("grpc.server.reflection-service-enabled", "false");
+		}
+		if (!defaults.isEmpty()) {
+			environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
+		}
+	}
+
+	private static boolean isEnabled(ConfigurableEnvironment environment, String feature) {
+		return environment.getProperty("platform.grpc." + feature + ".enabled", Boolean.class, true);
+	}
+
+	@Override
+	public int getOrder() {
+		// After the config data (application.properties) is loaded, so the feature switches are seen.
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+}
