@@ -1,0 +1,47 @@
+package dev.grpcplatform.starter.server;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.test.context.support.TestPropertySourceUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link PlatformDefaultsEnvironmentPostProcessor}.
+ */
+class PlatformDefaultsEnvironmentPostProcessorTests {
+
+	private final StandardEnvironment environment = new StandardEnvironment();
+
+	private final PlatformDefaultsEnvironmentPostProcessor postProcessor = new PlatformDefaultsEnvironmentPostProcessor();
+
+	@Test
+	void switchesOffNetDevhHealthAndReflectionWhilePlatformFeaturesAreOn() {
+		this.postProcessor.postProcessEnvironment(this.environment, new SpringApplication());
+		assertThat(this.environment.getProperty("grpc.server.health-service-enabled")).isEqualTo("false");
+		assertThat(this.environment.getProperty("grpc.server.reflection-service-enabled")).isEqualTo("false");
+		assertThat(this.environment.getProperty("management.endpoint.health.probes.enabled")).isEqualTo("true");
+	}
+
+	@Test
+	void userSettingsWinOverTheDefaults() {
+		TestPropertySourceUtils.addInlinedPropertiesToEnvironment(this.environment,
+				"management.endpoint.health.probes.enabled=false");
+		this.postProcessor.postProcessEnvironment(this.environment, new SpringApplication());
+		assertThat(this.environment.getProperty("management.endpoint.health.probes.enabled")).isEqualTo("false");
+	}
+
+	@Test
+	void leavesNetDevhServicesAloneWhenPlatformFeaturesAreOff() {
+		TestPropertySourceUtils.addInlinedPropertiesToEnvironment(this.environment,
+				"platform.grpc.health.enabled=false", "platform.grpc.reflection.enabled=false");
+		this.postProcessor.postProcessEnvironment(this.environment, new SpringApplication());
+		assertThat(this.environment.getProperty("grpc.server.health-service-enabled")).isNull();
+		assertThat(this.environment.getProperty("grpc.server.reflection-service-enabled")).isNull();
+		assertThat(this.environment.getPropertySources()
+			.contains(PlatformDefaultsEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
+	}
+
+}
