@@ -3,8 +3,10 @@ package dev.grpcplatform.starter.testing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.grpcplatform.starter.errors.GrpcError;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoResponse;
 import dev.grpcplatform.starter.testing.v1.EchoServiceGrpc;
@@ -12,6 +14,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
 
 import net.devh.boot.grpc.server.service.GrpcService;
@@ -21,7 +24,10 @@ import net.devh.boot.grpc.server.service.GrpcService;
  * fails as {@code fail_with} asks.
  *
  * <p>{@code fail_with} values: {@code illegal-argument}, {@code not-found}, {@code duplicate},
- * {@code internal} (an unexpected exception), {@code status} (a StatusRuntimeException), each thrown;
+ * {@code internal} (an unexpected exception), {@code status} (a StatusRuntimeException),
+ * {@code unsupported}, {@code unavailable} (a database connection failure), {@code wrapped} (a
+ * CompletionException around a NoSuchElementException), {@code grpc-error} (a GrpcError with field
+ * violations), each thrown;
  * prefixed with {@code on-error:} they are passed to {@code onError} instead of thrown.
  */
 @GrpcService
@@ -145,6 +151,17 @@ public class EchoGrpcService extends EchoServiceGrpc.EchoServiceImplBase {
 			case "not-found" -> new NoSuchElementException("echo 42 not found");
 			case "duplicate" -> new DuplicateKeyException("duplicate key value violates unique constraint \"echo_pkey\"");
 			case "status" -> Status.FAILED_PRECONDITION.withDescription("echo is closed").asRuntimeException();
+			case "unsupported" -> new UnsupportedOperationException("echo in reverse is not supported");
+			case "unavailable" -> new DataAccessResourceFailureException(
+					"secret internal detail: could not connect to jdbc:postgresql://db-7:5432/echo");
+			case "wrapped" -> new CompletionException(new NoSuchElementException("echo 7 not found"));
+			case "grpc-error" -> GrpcError.builder(Status.Code.INVALID_ARGUMENT, "echo request is incomplete")
+				.reason("ECHO_INCOMPLETE")
+				.metadata("echoId", "42")
+				.fieldViolation("text", "must not be 'bad'")
+				.fieldViolation("tags[1]", "must be lower case")
+				.build()
+				.asException();
 			default -> new IllegalStateException("secret internal detail: connection pool db-7 exhausted");
 		};
 	}

@@ -1,0 +1,139 @@
+package dev.grpcplatform.starter.validation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import build.buf.protovalidate.Violation;
+import build.buf.validate.FieldPath;
+import build.buf.validate.FieldPathElement;
+import dev.grpcplatform.starter.errors.GrpcError;
+import io.grpc.Status;
+
+/**
+ * Turns protovalidate violations into an {@code INVALID_ARGUMENT} {@link GrpcError} with one
+ * {@code BadRequest} field violation per field.
+ *
+ * <p>Everything is bounded: a hostile request (a huge repeated field, long map keys) must not make
+ * trailers that the caller's HTTP/2 stack rejects (grpc-java and Netty accept 8 KiB of headers by
+ * default; the details travel base64-encoded, the description next to them).
+ */
+final class RequestViolations {
+
+	static final String REASON = "INVALID_ARGUMENT";
+
+	static final int MAX_FIELDS = 20;
+
+	static final int MAX_FIELD_LENGTH = 100;
+
+	static final int MAX_FIELD_DESCRIPTION_LENGTH = 200;
+
+	// Sum of the lengths of fields and descriptions in the BadRequest.
+	static final int MAX_FIELD_VIOLATIONS_LENGTH = 2500;
+
+	static final int MAX_DESCRIPTION_LENGTH = 1000;
+
+	private static final String DESCRIPTION_PREFIX = "invalid request: ";
+
+	private RequestViolations() {
+	}
+
+	static GrpcError toError(List<Violation> violations) {
+		Map<String, List<String>> messagesByField = new LinkedHashMap<>();
+		for (Violation violation : violations) {
+			build.buf.validate.Violation proto = violation.toProto();
+			String field = proto.hasField() ? fieldPath(proto.getField()) : "";
+			String message = proto.getMessage().isEmpty() ? "violates rule " + proto.getRuleId() : proto.getMessage();
+			List<String> messages = messagesByField.computeIfAbsent(abbreviate(field, MAX_FIELD_LENGTH),
+					(key) -> new ArrayList<>(1));
+			if (!messages.contains(message)) {
+				messages.add(message);
+			}
+		}
+		StringBuilder description = new StringBuilder(DESCRIPTION_PREFIX);
+		List<GrpcError.FieldViolation> fieldViolations = new ArrayList<>(Math.min(messagesByField.size(), MAX_FIELDS));
+		int omitted = 0;
+		int length = 0;
+		for (Map.Entry<String, List<String>> entry : messagesByField.entrySet()) {
+			String fieldDescription = abbreviate(String.join("; ", entry.getValue()), MAX_FIELD_DESCRIPTION_LENGTH);
+			length += entry.getKey().length() + fieldDescription.length();
+			if (fieldViolations.size() == MAX_FIELDS || length > MAX_FIELD_VIOLATIONS_LENGTH) {
+				omitted++;
+				continue;
+			}
+			fieldViolations.add(new GrpcError.FieldViolation(entry.getKey(), fieldDescription));
+			if (description.length() > DESCRIPTION_PREFIX.length()) {
+				description.append("; ");
+			}
+			if (!entry.getKey().isEmpty()) {
+				description.append(entry.getKey()).append(": ");
+			}
+			description.append(fieldDescription);
+		}
+		String text = abbreviate(description.toString(), MAX_DESCRIPTION_LENGTH);
+		if (omitted > 0) {
+			text += " (and " + omitted + " more fields)";
+		}
+		GrpcError.Builder error = GrpcError.builder(Status.Code.INVALID_ARGUMENT, text).reason(REASON);
+		for (GrpcError.FieldViolation fieldViolation : fieldViolations) {
+			error.fieldViolation(fieldViolation.field(), fieldViolation.description());
+		}
+		return error.build();
+	}
+
+	/**
+	 * Formats a field path as users write it: {@code user.name}, {@code roles[2]},
+	 * {@code labels["k"]}.
+	 * @param path the path
+	 * @return the formatted path
+	 */
+	static String fieldPath(FieldPath path) {
+		StringBuilder result = new StringBuilder();
+		for (FieldPathElement element : path.getElementsList()) {
+			if (result.length() > 0) {
+				result.append('.');
+			}
+			result.append(element.getFieldName());
+			switch (element.getSubscriptCase()) {
+				case INDEX -> result.append('[').append(Long.toUnsignedString(element.getIndex())).append(']');
+				case BOOL_KEY -> result.append('[').append(element.getBoolKey()).append(']');
+				case INT_KEY -> result.append('[').append(element.getIntKey()).append(']');
+				case UINT_KEY -> result.append('[').append(Long.toUnsignedString(element.getUintKey())).append(']');
+				case STRING_KEY -> appendQuoted(result.append('['), element.getStringKey()).append(']');
+				default -> {
+				}
+			}
+		}
+		return result.toString();
+	}
+
+	private static StringBuilder appendQuoted(StringBuilder result, String key) {
+		result.append('"');
+		for (int i = 0; i < key.length(); i++) {
+			char c = key.charAt(i);
+			if (c == '"' || c == '\\') {
+				result.append('\\').append(c);
+			}
+			else if (c < 0x20 || c == 0x7f) {
+				result.append(String.format("\\u%04x", (int) c));
+			}
+			else {
+				result.append(c);
+			}
+		}
+		return result.append('"');
+	}
+
+	private static String abbreviate(String text, int maxLength) {
+		if (text.length() <= maxLength) {
+			return text;
+		}
+		int end = maxLength - 3;
+		if (Character.isHighSurrogate(text.charAt(end - 1))) {
+			end--;
+		}
+		return text.substring(0, end) + "...";
+	}
+
+}
