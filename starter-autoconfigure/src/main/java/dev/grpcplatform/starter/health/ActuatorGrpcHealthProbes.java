@@ -1,11 +1,8 @@
 package dev.grpcplatform.starter.health;
 
-import java.lang.reflect.Method;
-
 import org.springframework.boot.actuate.health.HealthComponent;
 import org.springframework.boot.actuate.health.HealthEndpoint;
-import org.springframework.util.Assert;
-import org.springframework.util.ReflectionUtils;
+import org.springframework.boot.actuate.health.Status;
 
 /**
  * {@link GrpcHealthProbes} that follow Actuator's {@code readiness} and {@code liveness} health
@@ -20,37 +17,25 @@ public class ActuatorGrpcHealthProbes implements GrpcHealthProbes {
 
 	static final String LIVENESS_GROUP = "liveness";
 
-	private static final String UP = "UP";
-
-	// Actuator's Status carries Jackson annotations while jackson-annotations is only a runtime
-	// dependency of Actuator; naming Status in code makes javac warn, which fails this -Werror
-	// build. Status.toString() is its code.
-	private static final Method GET_STATUS = ReflectionUtils.findMethod(HealthComponent.class, "getStatus");
-
 	private final HealthEndpoint healthEndpoint;
 
 	private final GrpcHealthProbes fallback;
 
 	public ActuatorGrpcHealthProbes(HealthEndpoint healthEndpoint, GrpcHealthProbes fallback) {
-		Assert.state(GET_STATUS != null, "HealthComponent.getStatus() not found");
 		this.healthEndpoint = healthEndpoint;
 		this.fallback = fallback;
 	}
 
 	@Override
 	public boolean isReady() {
-		Object health = this.healthEndpoint.healthForPath(READINESS_GROUP);
-		return (health != null) ? isUp(health) : this.fallback.isReady();
+		HealthComponent health = this.healthEndpoint.healthForPath(READINESS_GROUP);
+		return (health != null) ? Status.UP.equals(health.getStatus()) : this.fallback.isReady();
 	}
 
 	@Override
 	public boolean isLive() {
-		Object health = this.healthEndpoint.healthForPath(LIVENESS_GROUP);
-		return (health != null) ? isUp(health) : this.fallback.isLive();
-	}
-
-	private static boolean isUp(Object health) {
-		return UP.equals(String.valueOf(ReflectionUtils.invokeMethod(GET_STATUS, health)));
+		HealthComponent health = this.healthEndpoint.healthForPath(LIVENESS_GROUP);
+		return (health != null) ? Status.UP.equals(health.getStatus()) : this.fallback.isLive();
 	}
 
 }

@@ -35,6 +35,13 @@ public class GracefulServerShutdown {
 	 */
 	private static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(2);
 
+	/**
+	 * Time no call may be in flight before the servers count as drained.
+	 */
+	private static final Duration DRAIN_SETTLE_TIME = Duration.ofMillis(250);
+
+	private static final long POLL_NANOS = Duration.ofMillis(50).toNanos();
+
 	private static final Log logger = LogFactory.getLog(GracefulServerShutdown.class);
 
 	private final InFlightCallTracker tracker;
@@ -104,7 +111,7 @@ public class GracefulServerShutdown {
 				+ ((closedAtOnce > 0) ? ", closed " + closedAtOnce + " call(s) that never end by themselves" : ""));
 		boolean interrupted = false;
 		try {
-			if (!awaitTermination(running, deadline)) {
+			if (!awaitDrained(running, deadline)) {
 				int closed = this.tracker.closeAll(SHUTTING_DOWN);
 				if (closed > 0) {
 					logger.warn("gRPC server shutdown: closed " + closed
@@ -129,6 +136,36 @@ public class GracefulServerShutdown {
 	private boolean isClosedImmediately(MethodDescriptor<?, ?> method) {
 		return this.closeImmediately.contains(method.getFullMethodName())
 				|| this.closeImmediately.contains(method.getServiceName());
+	}
+
+	/**
+	 * Waits until the servers are terminated, or until no call has been in flight for a moment.
+	 * The latter matters because a transport can outlive every call: grpc-java keeps the HTTP/2
+	 * stream of a request it rejected (an oversized message, say) open until the client finishes
+	 * sending, and server termination would wait the whole grace period for it.
+	 */
+	private boolean awaitDrained(List<Server> servers, long deadline) throws InterruptedException {
+		long idleSince = -1;
+		while (true) {
+			Server pending = servers.stream().filter((server) -> !server.isTerminated()).findFirst().orElse(null);
+			if (pending == null) {
+				return true;
+			}
+			long now = System.nanoTime();
+			if (this.tracker.inFlight() > 0) {
+				idleSince = -1;
+			}
+			else if (idleSince < 0) {
+				idleSince = now;
+			}
+			else if (now - idleSince >= DRAIN_SETTLE_TIME.toNanos()) {
+				return true;
+			}
+			if (now >= deadline) {
+				return false;
+			}
+			pending.awaitTermination(Math.min(POLL_NANOS, deadline - now), TimeUnit.NANOSECONDS);
+		}
 	}
 
 	private static boolean awaitTermination(List<Server> servers, long deadline) throws InterruptedException {
