@@ -1,9 +1,13 @@
 package dev.grpcplatform.starter.server;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -22,10 +26,21 @@ import org.springframework.core.env.MapPropertySource;
  * <li>{@code management.endpoint.health.probes.enabled=true}: Actuator's readiness and liveness
  * groups exist everywhere, not only on Kubernetes, so gRPC health can follow them.</li>
  * </ul>
+ * <p>While platform security is enabled, net.devh's {@code GrpcServerSecurityAutoConfiguration} is
+ * added to {@code spring.autoconfigure.exclude}: it would install a second authentication chain (and
+ * fail without a {@code GrpcAuthenticationReader}) as soon as the application has an
+ * {@code AuthenticationManager} bean. The exclusion list is a list, which a lowest-precedence default
+ * could not extend, so the merged list (the user's exclusions plus this one) takes precedence.
  */
 public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	static final String PROPERTY_SOURCE_NAME = "grpcPlatformDefaults";
+
+	static final String EXCLUDE_PROPERTY_SOURCE_NAME = "grpcPlatformAutoConfigurationExclusions";
+
+	static final String NET_DEVH_SECURITY_AUTO_CONFIGURATION = "net.devh.boot.grpc.server.autoconfigure.GrpcServerSecurityAutoConfiguration";
+
+	private static final String EXCLUDE_PROPERTY = "spring.autoconfigure.exclude";
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -40,6 +55,21 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
 		if (!defaults.isEmpty()) {
 			environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
 		}
+		if (isEnabled(environment, "security")) {
+			exclude(environment, NET_DEVH_SECURITY_AUTO_CONFIGURATION);
+		}
+	}
+
+	private static void exclude(ConfigurableEnvironment environment, String autoConfiguration) {
+		List<String> excluded = new ArrayList<>(
+				Binder.get(environment).bind(EXCLUDE_PROPERTY, Bindable.listOf(String.class)).orElse(List.of()));
+		if (excluded.contains(autoConfiguration)) {
+			return;
+		}
+		excluded.add(autoConfiguration);
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource(EXCLUDE_PROPERTY_SOURCE_NAME,
+					Map.of(EXCLUDE_PROPERTY, String.join(",", excluded))));
 	}
 
 	private static boolean isEnabled(ConfigurableEnvironment environment, String feature) {

@@ -44,4 +44,22 @@ class PlatformDefaultsEnvironmentPostProcessorTests {
 			.contains(PlatformDefaultsEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
 	}
 
+	@Test
+	void excludesNetDevhSecurityWhilePlatformSecurityIsOnAndKeepsTheUsersExclusions() {
+		TestPropertySourceUtils.addInlinedPropertiesToEnvironment(this.environment,
+				"spring.autoconfigure.exclude=com.example.FirstAutoConfiguration,com.example.SecondAutoConfiguration");
+		this.postProcessor.postProcessEnvironment(this.environment, new SpringApplication());
+		assertThat(this.environment.getProperty("spring.autoconfigure.exclude", String[].class)).containsExactly(
+				"com.example.FirstAutoConfiguration", "com.example.SecondAutoConfiguration",
+				PlatformDefaultsEnvironmentPostProcessor.NET_DEVH_SECURITY_AUTO_CONFIGURATION);
+	}
+
+	@Test
+	void leavesNetDevhSecurityAloneWhenPlatformSecurityIsOff() {
+		TestPropertySourceUtils.addInlinedPropertiesToEnvironment(this.environment,
+				"platform.grpc.security.enabled=false");
+		this.postProcessor.postProcessEnvironment(this.environment, new SpringApplication());
+		assertThat(this.environment.getProperty("spring.autoconfigure.exclude")).isNull();
+	}
+
 }

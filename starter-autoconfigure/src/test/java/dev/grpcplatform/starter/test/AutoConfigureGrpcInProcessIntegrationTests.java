@@ -20,7 +20,8 @@ import net.devh.boot.grpc.client.inject.GrpcClient;
 /**
  * Integration tests for {@link AutoConfigureGrpcInProcess} in a user's {@code @SpringBootTest}.
  */
-@SpringBootTest(classes = TestGrpcApplication.class)
+@SpringBootTest(classes = TestGrpcApplication.class,
+		properties = "platform.grpc.security.public-methods=platform.testing.v1.EchoService/*")
 @AutoConfigureGrpcInProcess
 class AutoConfigureGrpcInProcessIntegrationTests {
 

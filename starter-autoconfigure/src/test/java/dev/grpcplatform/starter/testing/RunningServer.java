@@ -14,8 +14,22 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * A {@link TestGrpcApplication} served by a real Netty server on a free port, and plaintext client
  * channels to it; for tests of behaviour on the wire.
+ *
+ * <p>Security is on as in an application, but {@code platform.testing.v1.EchoService} is public
+ * ({@link #PUBLIC_ECHO}) so that tests of other features call it without a token. Security tests
+ * close it again with {@link #NO_PUBLIC_METHODS} or their own {@code public-methods}.
  */
 public final class RunningServer implements AutoCloseable {
+
+	/**
+	 * Default property that makes the echo service public.
+	 */
+	public static final String PUBLIC_ECHO = "platform.grpc.security.public-methods=platform.testing.v1.EchoService/*";
+
+	/**
+	 * Property that makes no method public but health and reflection, as in an application.
+	 */
+	public static final String NO_PUBLIC_METHODS = "platform.grpc.security.public-methods=";
 
 	private final ConfigurableApplicationContext context;
 
@@ -43,7 +57,8 @@ public final class RunningServer implements AutoCloseable {
 	public static RunningServer start(Class<?>[] sources, String... properties) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources)
 			.web(WebApplicationType.NONE)
-			.properties("grpc.server.port=0", "grpc.server.address=127.0.0.1", "spring.main.banner-mode=off")
+			.properties("grpc.server.port=0", "grpc.server.address=127.0.0.1", "spring.main.banner-mode=off",
+					PUBLIC_ECHO)
 			.properties(properties)
 			.run();
 		return new RunningServer(context);
