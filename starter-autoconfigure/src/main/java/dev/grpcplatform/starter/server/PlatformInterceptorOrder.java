@@ -3,10 +3,11 @@ package dev.grpcplatform.starter.server;
 /**
  * Order of the platform's server interceptors: a lower value runs earlier (further from the handler).
  *
- * <p>net.devh's own interceptors sit between them: its {@code @GrpcAdvice} exception handling at
- * {@code 0} and its security at {@code 5000}–{@code 5200}. Observability runs first so it sees the
- * final status of every call; error mapping runs just inside {@code @GrpcAdvice} so that user advice
- * keeps precedence; validation runs last, right before the handler.
+ * <p>net.devh's {@code @GrpcAdvice} exception handling sits between them at {@code 0} (net.devh's
+ * own security interceptors are switched off while the platform's security is on). Observability
+ * runs first so it sees the final status of every call; error mapping runs just inside
+ * {@code @GrpcAdvice} so that user advice keeps precedence; authentication and authorization run
+ * before any message reaches the handler; validation runs last, right before the handler.
  */
 public final class PlatformInterceptorOrder {
 
