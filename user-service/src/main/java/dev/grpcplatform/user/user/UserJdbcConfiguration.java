@@ -20,7 +20,8 @@ import org.springframework.data.jdbc.repository.config.AbstractJdbcConfiguration
  * PostgreSQL {@code jsonb} column.
  *
  * <p>Extending {@link AbstractJdbcConfiguration} is Spring Data's way to add converters; Spring
- * Boot's own configuration backs off and everything else stays as Boot sets it.
+ * Boot's own Spring Data JDBC configuration backs off, and the dialect is detected from the
+ * database as before.
  */
 @Configuration(proxyBeanMethods = false)
 class UserJdbcConfiguration extends AbstractJdbcConfiguration {

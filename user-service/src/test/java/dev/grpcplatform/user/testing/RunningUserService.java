@@ -54,12 +54,14 @@ public final class RunningUserService implements AutoCloseable {
 	public static RunningUserService start(Class<?>[] extraSources, String... properties) {
 		List<Class<?>> sources = new ArrayList<>(List.of(extraSources));
 		sources.add(0, UserServiceApplication.class);
+		// As command-line arguments: SpringApplicationBuilder.properties() are defaults, which the
+		// service's application.yaml would override (its fixed ports among them).
+		List<String> args = new ArrayList<>(List.of("grpc.server.port=0", "grpc.server.address=127.0.0.1",
+				"server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+				"platform.grpc.health.refresh-interval=200ms"));
+		args.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(new Class<?>[0]))
-			.properties("grpc.server.port=0", "grpc.server.address=127.0.0.1", "server.port=0",
-					"server.address=127.0.0.1", "spring.main.banner-mode=off",
-					"platform.grpc.health.refresh-interval=200ms")
-			.properties(properties)
-			.run();
+			.run(args.stream().map((property) -> "--" + property).toArray(String[]::new));
 		return new RunningUserService(context);
 	}
 
