@@ -1,5 +1,7 @@
 package dev.grpcplatform.starter.errors;
 
+import java.sql.SQLException;
+
 import io.grpc.Status;
 
 import org.springframework.dao.ConcurrencyFailureException;
@@ -9,6 +11,8 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.lang.Nullable;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Built-in mapping of Spring's {@code DataAccessException} hierarchy, used when spring-tx is
@@ -43,7 +47,28 @@ final class DataAccessExceptionMapper {
 		if (exception instanceof DataAccessResourceFailureException || exception instanceof TransientDataAccessException) {
 			return GrpcError.of(Status.Code.UNAVAILABLE, UNAVAILABLE_MESSAGE);
 		}
+		// A transactional method whose database is down fails before any data access exception:
+		// the transaction cannot begin, or its rollback fails on a broken connection.
+		if (exception instanceof CannotCreateTransactionException
+				|| (exception instanceof TransactionSystemException failure && isConnectionFailure(failure))) {
+			return GrpcError.of(Status.Code.UNAVAILABLE, UNAVAILABLE_MESSAGE);
+		}
 		return null;
+	}
+
+	private static boolean isConnectionFailure(TransactionSystemException failure) {
+		Throwable application = failure.getApplicationException();
+		if (application instanceof DataAccessResourceFailureException
+				|| application instanceof TransientDataAccessException) {
+			return true;
+		}
+		// SQLSTATE class 08: connection exception (the connection is closed or broken).
+		for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

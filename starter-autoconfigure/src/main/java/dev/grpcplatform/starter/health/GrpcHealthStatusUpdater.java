@@ -266,7 +266,9 @@ public class GrpcHealthStatusUpdater implements SmartApplicationListener, Applic
 
 	private void stopScheduler() {
 		if (this.scheduler != null) {
-			this.scheduler.shutdownNow();
+			// No interrupt: a check running now (a database ping, say) would log a broken
+			// connection; its result is ignored in the terminal state, and the thread is a daemon.
+			this.scheduler.shutdown();
 			this.scheduler = null;
 		}
 	}

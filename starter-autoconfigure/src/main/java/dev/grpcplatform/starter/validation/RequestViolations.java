@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import build.buf.protovalidate.Violation;
-import build.buf.validate.FieldPath;
-import build.buf.validate.FieldPathElement;
 import dev.grpcplatform.starter.errors.GrpcError;
 import io.grpc.Status;
 
@@ -43,7 +41,7 @@ final class RequestViolations {
 		Map<String, List<String>> messagesByField = new LinkedHashMap<>();
 		for (Violation violation : violations) {
 			build.buf.validate.Violation proto = violation.toProto();
-			String field = proto.hasField() ? fieldPath(proto.getField()) : "";
+			String field = proto.hasField() ? FieldPaths.format(proto.getField()) : "";
 			String message = proto.getMessage().isEmpty() ? "violates rule " + proto.getRuleId() : proto.getMessage();
 			List<String> messages = messagesByField.computeIfAbsent(abbreviate(field, MAX_FIELD_LENGTH),
 					(key) -> new ArrayList<>(1));
@@ -82,48 +80,6 @@ final class RequestViolations {
 		return error.build();
 	}
 
-	/**
-	 * Formats a field path as users write it: {@code user.name}, {@code roles[2]},
-	 * {@code labels["k"]}.
-	 * @param path the path
-	 * @return the formatted path
-	 */
-	static String fieldPath(FieldPath path) {
-		StringBuilder result = new StringBuilder();
-		for (FieldPathElement element : path.getElementsList()) {
-			if (result.length() > 0) {
-				result.append('.');
-			}
-			result.append(element.getFieldName());
-			switch (element.getSubscriptCase()) {
-				case INDEX -> result.append('[').append(Long.toUnsignedString(element.getIndex())).append(']');
-				case BOOL_KEY -> result.append('[').append(element.getBoolKey()).append(']');
-				case INT_KEY -> result.append('[').append(element.getIntKey()).append(']');
-				case UINT_KEY -> result.append('[').append(Long.toUnsignedString(element.getUintKey())).append(']');
-				case STRING_KEY -> appendQuoted(result.append('['), element.getStringKey()).append(']');
-				default -> {
-				}
-			}
-		}
-		return result.toString();
-	}
-
-	private static StringBuilder appendQuoted(StringBuilder result, String key) {
-		result.append('"');
-		for (int i = 0; i < key.length(); i++) {
-			char c = key.charAt(i);
-			if (c == '"' || c == '\\') {
-				result.append('\\').append(c);
-			}
-			else if (c < 0x20 || c == 0x7f) {
-				result.append(String.format("\\u%04x", (int) c));
-			}
-			else {
-				result.append(c);
-			}
-		}
-		return result.append('"');
-	}
 
 	private static String abbreviate(String text, int maxLength) {
 		if (text.length() <= maxLength) {

@@ -71,6 +71,24 @@ class GrpcExceptionTranslatorTests {
 	}
 
 	@Test
+	void transactionsThatCannotReachTheDatabaseAreUnavailable() {
+		assertMapped(new org.springframework.transaction.CannotCreateTransactionException("Could not open JDBC Connection"),
+				Status.Code.UNAVAILABLE, "database unavailable; retry later");
+		assertMapped(new org.springframework.transaction.TransactionSystemException("JDBC rollback failed",
+				new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006")),
+				Status.Code.UNAVAILABLE, "database unavailable; retry later");
+	}
+
+	@Test
+	void otherTransactionFailuresAreInternal() {
+		Metadata trailers = new Metadata();
+		Status status = this.translator.translate(
+				new org.springframework.transaction.TransactionSystemException("commit failed: " + SQL), "m", trailers);
+		assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
+		assertThat(status.getDescription()).doesNotContain("insert");
+	}
+
+	@Test
 	void otherDataAccessExceptionsAreInternal() {
 		Metadata trailers = new Metadata();
 		Status status = this.translator.translate(new InvalidDataAccessResourceUsageException(SQL), "m", trailers);

@@ -13,33 +13,33 @@ class RequestViolationsTests {
 
 	@Test
 	void nestedFieldsAreJoinedWithDots() {
-		assertThat(RequestViolations.fieldPath(path(field("user"), field("name")))).isEqualTo("user.name");
+		assertThat(FieldPaths.format(path(field("user"), field("name")))).isEqualTo("user.name");
 	}
 
 	@Test
 	void repeatedFieldsShowTheIndex() {
-		assertThat(RequestViolations.fieldPath(path(field("roles").setIndex(2).build()))).isEqualTo("roles[2]");
+		assertThat(FieldPaths.format(path(field("roles").setIndex(2).build()))).isEqualTo("roles[2]");
 	}
 
 	@Test
 	void mapFieldsShowTheKeyOfEachKind() {
-		assertThat(RequestViolations.fieldPath(path(field("metadata").setStringKey("k").build())))
+		assertThat(FieldPaths.format(path(field("metadata").setStringKey("k").build())))
 			.isEqualTo("metadata[\"k\"]");
-		assertThat(RequestViolations.fieldPath(path(field("byId").setIntKey(-7).build()))).isEqualTo("byId[-7]");
-		assertThat(RequestViolations.fieldPath(path(field("byId").setUintKey(-1L).build())))
+		assertThat(FieldPaths.format(path(field("byId").setIntKey(-7).build()))).isEqualTo("byId[-7]");
+		assertThat(FieldPaths.format(path(field("byId").setUintKey(-1L).build())))
 			.isEqualTo("byId[18446744073709551615]");
-		assertThat(RequestViolations.fieldPath(path(field("flags").setBoolKey(true).build()))).isEqualTo("flags[true]");
+		assertThat(FieldPaths.format(path(field("flags").setBoolKey(true).build()))).isEqualTo("flags[true]");
 	}
 
 	@Test
 	void stringKeysAreQuotedSoThatHostileKeysCannotForgeAPath() {
-		assertThat(RequestViolations.fieldPath(path(field("metadata").setStringKey("a\"].b\\\n").build())))
+		assertThat(FieldPaths.format(path(field("metadata").setStringKey("a\"].b\\\n").build())))
 			.isEqualTo("metadata[\"a\\\"].b\\\\\\u000a\"]");
 	}
 
 	@Test
 	void pathsMixNestingIndexesAndKeys() {
-		assertThat(RequestViolations.fieldPath(path(field("items").setIndex(0).build(),
+		assertThat(FieldPaths.format(path(field("items").setIndex(0).build(),
 				field("labels").setStringKey("env").build(), field("value"))))
 			.isEqualTo("items[0].labels[\"env\"].value");
 	}

@@ -11,6 +11,7 @@ import dev.grpcplatform.proto.user.v1.ListUsersRequest;
 import dev.grpcplatform.proto.user.v1.ListUsersResponse;
 import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
 import dev.grpcplatform.starter.errors.GrpcError;
+import dev.grpcplatform.starter.security.RequireScopes;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -39,6 +40,7 @@ public class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
 		this.validator = validator;
 	}
 
+	@RequireScopes("users:read")
 	@Override
 	public void getUser(GetUserRequest request, StreamObserver<GetUserResponse> responses) {
 		StoredUser user = this.repository.findById(request.getId())
@@ -51,6 +53,7 @@ public class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
 		responses.onCompleted();
 	}
 
+	@RequireScopes("users:write")
 	@Override
 	public void createUser(CreateUserRequest request, StreamObserver<CreateUserResponse> responses) {
 		StoredUser user = this.repository.insert(UserMessages.toNewUser(request));
@@ -58,6 +61,7 @@ public class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
 		responses.onCompleted();
 	}
 
+	@RequireScopes("users:read")
 	@Override
 	public void listUsers(ListUsersRequest request, StreamObserver<ListUsersResponse> responses) {
 		PageToken start = PageToken.decode(request.getPageToken(), request.getStatusFilter());
@@ -66,6 +70,7 @@ public class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
 			.start();
 	}
 
+	@RequireScopes("users:write")
 	@Override
 	public StreamObserver<ImportUsersRequest> importUsers(StreamObserver<ImportUsersResponse> responses) {
 		return new UserImport(this.repository, this.validator, responses);

@@ -11,6 +11,7 @@ import build.buf.protovalidate.exceptions.ValidationException;
 import dev.grpcplatform.proto.user.v1.ImportFailure;
 import dev.grpcplatform.proto.user.v1.ImportUsersRequest;
 import dev.grpcplatform.proto.user.v1.ImportUsersResponse;
+import dev.grpcplatform.starter.validation.FieldPaths;
 import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

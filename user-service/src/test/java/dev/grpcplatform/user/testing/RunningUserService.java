@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
+import dev.grpcplatform.starter.client.BearerTokenClientInterceptor;
+import dev.grpcplatform.starter.security.DevelopmentTokens;
 import dev.grpcplatform.user.UserServiceApplication;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -21,8 +23,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * user-service started as {@code java -jar} would, with gRPC and the management port on free
- * ports, and plaintext client channels to it.
+ * user-service started as {@code java -jar} would under the {@code dev} profile, with gRPC and the
+ * management port on free ports, and plaintext client channels to it.
  */
 public final class RunningUserService implements AutoCloseable {
 
@@ -58,7 +60,7 @@ public final class RunningUserService implements AutoCloseable {
 		// service's application.yaml would override (its fixed ports among them).
 		List<String> args = new ArrayList<>(List.of("grpc.server.port=0", "grpc.server.address=127.0.0.1",
 				"server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
-				"platform.grpc.health.refresh-interval=200ms"));
+				"platform.grpc.health.refresh-interval=200ms", "spring.profiles.active=dev"));
 		args.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(new Class<?>[0]))
 			.run(args.stream().map((property) -> "--" + property).toArray(String[]::new));
@@ -89,11 +91,26 @@ public final class RunningUserService implements AutoCloseable {
 	}
 
 	/**
-	 * Opens a new plaintext channel to the service; closed with the service.
+	 * Opens a new plaintext channel to the service whose calls carry a development token with the
+	 * scopes users:read and users:write; closed with the service.
 	 * @return the channel
 	 */
-	public synchronized ManagedChannel newChannel() {
-		ManagedChannel newChannel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort()).usePlaintext().build();
+	public ManagedChannel newChannel() {
+		return newChannel(DevelopmentTokens.mint("test-client", "users:read", "users:write"));
+	}
+
+	/**
+	 * Opens a new plaintext channel to the service whose calls carry the given bearer token, or no
+	 * credentials at all when it is {@code null}; closed with the service.
+	 * @param token bearer token, or {@code null}
+	 * @return the channel
+	 */
+	public synchronized ManagedChannel newChannel(String token) {
+		NettyChannelBuilder builder = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort()).usePlaintext();
+		if (token != null) {
+			builder.intercept(BearerTokenClientInterceptor.of(token));
+		}
+		ManagedChannel newChannel = builder.build();
 		this.channels.add(newChannel);
 		return newChannel;
 	}
