@@ -24,7 +24,13 @@ import org.springframework.core.env.MapPropertySource;
  * <li>{@code grpc.server.reflection-service-enabled=false}: the platform registers reflection v1 and
  * v1alpha (net.devh registers only v1alpha);</li>
  * <li>{@code management.endpoint.health.probes.enabled=true}: Actuator's readiness and liveness
- * groups exist everywhere, not only on Kubernetes, so gRPC health can follow them.</li>
+ * groups exist everywhere, not only on Kubernetes, so gRPC health can follow them;</li>
+ * <li>{@code grpc.metricsA66Enabled=false}: the platform records the A66 metrics itself (net.devh's
+ * A66 server stream tracer and client interceptor would count every call a second time), and
+ * {@code management.endpoints.web.exposure.include=health,prometheus} exposes them;</li>
+ * <li>{@code management.tracing.grpc.enabled=false} while platform metrics or tracing are enabled:
+ * net.devh's Micrometer Observation interceptors would give every call a second span and a second
+ * timer.</li>
  * </ul>
  * <p>While platform security is enabled, net.devh's {@code GrpcServerSecurityAutoConfiguration} is
  * added to {@code spring.autoconfigure.exclude}: it would install a second authentication chain (and
@@ -51,6 +57,14 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
 		}
 		if (isEnabled(environment, "reflection")) {
 			defaults.put("grpc.server.reflection-service-enabled", "false");
+		}
+		boolean metrics = isEnabled(environment, "metrics");
+		if (metrics) {
+			defaults.put("grpc.metricsA66Enabled", "false");
+			defaults.put("management.endpoints.web.exposure.include", "health,prometheus");
+		}
+		if (metrics || isEnabled(environment, "tracing")) {
+			defaults.put("management.tracing.grpc.enabled", "false");
 		}
 		if (!defaults.isEmpty()) {
 			environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));

@@ -36,7 +36,8 @@ class PlatformDefaultsEnvironmentPostProcessorTests {
 	@Test
 	void leavesNetDevhServicesAloneWhenPlatformFeaturesAreOff() {
 		TestPropertySourceUtils.addInlinedPropertiesToEnvironment(this.environment,
-				"platform.grpc.health.enabled=false", "platform.grpc.reflection.enabled=false");
+				"platform.grpc.health.enabled=false", "platform.grpc.reflection.enabled=false",
+				"platform.grpc.metrics.enabled=false", "platform.grpc.tracing.enabled=false");
 		this.postProcessor.postProcessEnvironment(this.environment, new SpringApplication());
 		assertThat(this.environment.getProperty("grpc.server.health-service-enabled")).isNull();
 		assertThat(this.environment.getProperty("grpc.server.reflection-service-enabled")).isNull();
@@ -60,6 +61,42 @@ class PlatformDefaultsEnvironmentPostProcessorTests {
 				"platform.grpc.security.enabled=false");
 		this.postProcessor.postProcessEnvironment(this.environment, new SpringApplication());
 		assertThat(this.environment.getProperty("spring.autoconfigure.exclude")).isNull();
+	}
+
+	@Test
+	void switchesOffNetDevhMetricsAndObservationsAndExposesPrometheusWhilePlatformMetricsAreOn() {
+		this.postProcessor.postProcessEnvironment(this.environment, new SpringApplication());
+		assertThat(this.environment.getProperty("grpc.metricsA66Enabled")).isEqualTo("false");
+		assertThat(this.environment.getProperty("management.tracing.grpc.enabled")).isEqualTo("false");
+		assertThat(this.environment.getProperty("management.endpoints.web.exposure.include"))
+			.isEqualTo("health,prometheus");
+	}
+
+	@Test
+	void platformTracingAloneSwitchesOffNetDevhObservationsButLeavesItsMetrics() {
+		TestPropertySourceUtils.addInlinedPropertiesToEnvironment(this.environment,
+				"platform.grpc.metrics.enabled=false");
+		this.postProcessor.postProcessEnvironment(this.environment, new SpringApplication());
+		assertThat(this.environment.getProperty("management.tracing.grpc.enabled")).isEqualTo("false");
+		assertThat(this.environment.getProperty("grpc.metricsA66Enabled")).isNull();
+		assertThat(this.environment.getProperty("management.endpoints.web.exposure.include")).isNull();
+	}
+
+	@Test
+	void leavesNetDevhObservationsAloneWhenPlatformMetricsAndTracingAreOff() {
+		TestPropertySourceUtils.addInlinedPropertiesToEnvironment(this.environment,
+				"platform.grpc.metrics.enabled=false", "platform.grpc.tracing.enabled=false");
+		this.postProcessor.postProcessEnvironment(this.environment, new SpringApplication());
+		assertThat(this.environment.getProperty("management.tracing.grpc.enabled")).isNull();
+		assertThat(this.environment.getProperty("grpc.metricsA66Enabled")).isNull();
+	}
+
+	@Test
+	void userExposureOfActuatorEndpointsWins() {
+		TestPropertySourceUtils.addInlinedPropertiesToEnvironment(this.environment,
+				"management.endpoints.web.exposure.include=health,info");
+		this.postProcessor.postProcessEnvironment(this.environment, new SpringApplication());
+		assertThat(this.environment.getProperty("management.endpoints.web.exposure.include")).isEqualTo("health,info");
 	}
 
 }

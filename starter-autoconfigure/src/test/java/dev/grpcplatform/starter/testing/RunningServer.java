@@ -1,5 +1,9 @@
 package dev.grpcplatform.starter.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +66,45 @@ public final class RunningServer implements AutoCloseable {
 			.properties(properties)
 			.run();
 		return new RunningServer(context);
+	}
+
+	/**
+	 * Starts an application from the given sources with a web server on a free port as well (for
+	 * Actuator endpoints over HTTP), with the given extra properties.
+	 * @param sources configuration classes
+	 * @param properties properties added to the defaults
+	 * @return the running server
+	 */
+	public static RunningServer startWithWebServer(Class<?>[] sources, String... properties) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources)
+			.web(WebApplicationType.SERVLET)
+			.properties("grpc.server.port=0", "grpc.server.address=127.0.0.1", "spring.main.banner-mode=off",
+					"server.port=0", "server.address=127.0.0.1", PUBLIC_ECHO)
+			.properties(properties)
+			.run();
+		return new RunningServer(context);
+	}
+
+	/**
+	 * Returns a TCP port that was free a moment ago, for a test that must know the gRPC port before
+	 * the application starts (a client channel configured by property).
+	 * @return the port
+	 */
+	public static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Returns the port of the web server started by {@link #startWithWebServer}.
+	 * @return the port
+	 */
+	public int webPort() {
+		return this.context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 	}
 
 	/**

@@ -1,0 +1,79 @@
+package dev.grpcplatform.starter.logging;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.logging.LogLevel;
+
+/**
+ * Configuration of request ids and of the access log of the gRPC server.
+ */
+@ConfigurationProperties("platform.grpc.logging")
+public class GrpcLoggingProperties {
+
+	/**
+	 * Whether to give every server call a request id, return it to the caller and write one access
+	 * log line per call.
+	 */
+	private boolean enabled = true;
+
+	private final AccessLog accessLog = new AccessLog();
+
+	private final RequestId requestId = new RequestId();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public AccessLog getAccessLog() {
+		return this.accessLog;
+	}
+
+	public RequestId getRequestId() {
+		return this.requestId;
+	}
+
+	/**
+	 * Access log settings.
+	 */
+	public static class AccessLog {
+
+		/**
+		 * Level at which access log lines are written, to the logger
+		 * "dev.grpcplatform.starter.logging.AccessLog"; OFF writes none while request ids stay.
+		 */
+		private LogLevel level = LogLevel.INFO;
+
+		public LogLevel getLevel() {
+			return this.level;
+		}
+
+		public void setLevel(LogLevel level) {
+			this.level = level;
+		}
+
+	}
+
+	/**
+	 * Request id settings.
+	 */
+	public static class RequestId {
+
+		/**
+		 * Metadata key that carries the request id, taken from requests and returned in responses.
+		 */
+		private String header = "x-request-id";
+
+		public String getHeader() {
+			return this.header;
+		}
+
+		public void setHeader(String header) {
+			this.header = header;
+		}
+
+	}
+
+}
