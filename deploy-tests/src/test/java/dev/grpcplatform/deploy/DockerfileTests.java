@@ -1,0 +1,164 @@
+package dev.grpcplatform.deploy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Dockerfile, read instruction by instruction (there is no Docker engine to build it here).
+ */
+class DockerfileTests {
+
+	@Test
+	void imageIsBuiltInStagesAndRunsOnAJavaRuntimeOnly() {
+		List<Instruction> from = instructions("FROM");
+		assertThat(from).extracting(Instruction::arguments)
+			.containsExactly("eclipse-temurin:17-jdk AS build", "eclipse-temurin:17-jre AS layers", "eclipse-temurin:17-jre");
+		// Only the runtime stage ships: no build tool, no sources.
+		assertThat(runtimeStage()).noneMatch((instruction) -> instruction.arguments().contains("mvnw"))
+			.filteredOn((instruction) -> instruction.keyword().equals("COPY"))
+			.allSatisfy((copy) -> assertThat(copy.arguments()).startsWith("--from=layers "));
+	}
+
+	@Test
+	void serviceRunsAsANumericNonRootUserThatTheChartsExpect() {
+		List<Instruction> users = instructions("USER");
+		assertThat(users).hasSize(1);
+		String user = users.get(0).arguments();
+		assertThat(user).matches("[0-9]+:[0-9]+");
+		long uid = Long.parseLong(user.split(":")[0]);
+		long gid = Long.parseLong(user.split(":")[1]);
+		assertThat(uid).isNotZero();
+		assertThat(gid).isNotZero();
+		assertThat(runtimeStage()).anySatisfy((instruction) -> assertThat(instruction.arguments())
+			.contains("useradd --system --uid " + uid + " --gid " + gid));
+		for (String chart : HelmCharts.APPLICATION_CHARTS) {
+			JsonNode securityContext = Project.yaml("helm/" + chart + "/values.yaml").get("securityContext");
+			assertThat(securityContext.get("runAsUser").asLong()).as(chart).isEqualTo(uid);
+			assertThat(securityContext.get("runAsGroup").asLong()).as(chart).isEqualTo(gid);
+		}
+	}
+
+	@Test
+	void entrypointIsExecFormSoThatJavaReceivesSigterm() throws Exception {
+		List<Instruction> entrypoints = instructions("ENTRYPOINT");
+		assertThat(entrypoints).hasSize(1);
+		JsonNode command = Project.JSON.readTree(entrypoints.get(0).arguments());
+		assertThat(command.isArray()).isTrue();
+		assertThat(ComposeFileTests.texts(command)).containsExactly("java", "org.springframework.boot.loader.launch.JarLauncher");
+		assertThat(instructions("CMD")).isEmpty();
+	}
+
+	@Test
+	void heapFollowsTheContainerMemoryLimitAsInTheCharts() {
+		Instruction env = runtimeStage().stream()
+			.filter((instruction) -> instruction.keyword().equals("ENV") && instruction.arguments().startsWith("JAVA_TOOL_OPTIONS="))
+			.findFirst()
+			.orElseThrow();
+		String options = env.arguments().substring("JAVA_TOOL_OPTIONS=".length()).replace("\"", "");
+		assertThat(options).contains("-XX:MaxRAMPercentage=75");
+		for (String chart : HelmCharts.APPLICATION_CHARTS) {
+			assertThat(Project.yaml("helm/" + chart + "/values.yaml").at("/jvm/options").asText()).isEqualTo(options);
+		}
+	}
+
+	@Test
+	void springBootLayersAreExtractedAndCopiedLeastChangingFirst() {
+		assertThat(instructions("RUN")).anySatisfy((run) -> assertThat(run.arguments())
+			.contains("java -Djarmode=tools -jar application.jar extract --layers --launcher"));
+		List<String> copiedLayers = new ArrayList<>();
+		Pattern layer = Pattern.compile("--from=layers /layers/extracted/([a-z-]+)/ \\./");
+		for (Instruction copy : runtimeStage()) {
+			Matcher matcher = layer.matcher(copy.arguments());
+			if (copy.keyword().equals("COPY") && matcher.find()) {
+				copiedLayers.add(matcher.group(1));
+			}
+		}
+		assertThat(copiedLayers).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
+	}
+
+	@Test
+	void buildStagePackagesTheChosenServiceWithTheMavenWrapperAndNoNode() {
+		assertThat(instructions("ARG")).extracting(Instruction::arguments).contains("SERVICE=user-service");
+		Instruction build = instructions("RUN").get(0);
+		assertThat(build.arguments()).contains("./mvnw")
+			.contains("-pl \"${SERVICE}\" -am")
+			.contains("-P '!install-buf'")
+			.contains("-DskipTests package")
+			.contains("cp \"${SERVICE}/target/${SERVICE}-\"*.jar");
+		// The profile the build switches off must exist, or Maven only warns and runs npm anyway.
+		assertThat(Project.read("proto/pom.xml")).contains("<id>install-buf</id>");
+		// The jar the build copies is named after the module directory.
+		assertThat(Project.read("user-service/pom.xml")).contains("<artifactId>user-service</artifactId>");
+	}
+
+	@Test
+	void dockerignoreKeepsBuildOutputAndLocalDataOutButEveryModuleIn() {
+		List<String> patterns = Project.read(".dockerignore")
+			.lines()
+			.map(String::strip)
+			.filter((line) -> !line.isEmpty() && !line.startsWith("#"))
+			.toList();
+		assertThat(patterns).contains("**/target/", "**/node_modules/", "**/data/", ".git/");
+		Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Project.read("pom.xml"));
+		List<String> required = new ArrayList<>(List.of("mvnw", ".mvn", "pom.xml"));
+		while (module.find()) {
+			required.add(module.group(1));
+		}
+		assertThat(required).contains("proto", "starter-autoconfigure", "user-service");
+		for (String path : required) {
+			assertThat(patterns).as("the build needs %s", path)
+				.noneMatch((pattern) -> pattern.equals(path) || pattern.equals(path + "/") || pattern.equals("/" + path));
+		}
+	}
+
+	record Instruction(int stage, String keyword, String arguments) {
+	}
+
+	/** Instructions with line continuations joined; the stage counts FROM lines (0 before the first). */
+	static List<Instruction> parse() {
+		List<Instruction> result = new ArrayList<>();
+		StringBuilder current = new StringBuilder();
+		int stage = 0;
+		for (String line : Project.read("Dockerfile").lines().toList()) {
+			String stripped = line.strip();
+			if (current.isEmpty() && (stripped.isEmpty() || stripped.startsWith("#"))) {
+				continue;
+			}
+			if (stripped.startsWith("#")) {
+				continue;
+			}
+			if (stripped.endsWith("\\")) {
+				current.append(stripped, 0, stripped.length() - 1).append(' ');
+				continue;
+			}
+			current.append(stripped);
+			String text = current.toString().replaceAll("\\s+", " ").strip();
+			current.setLength(0);
+			int space = text.indexOf(' ');
+			String keyword = text.substring(0, space).toUpperCase(java.util.Locale.ROOT);
+			if (keyword.equals("FROM")) {
+				stage++;
+			}
+			result.add(new Instruction(stage, keyword, text.substring(space + 1)));
+		}
+		return result;
+	}
+
+	static List<Instruction> instructions(String keyword) {
+		return parse().stream().filter((instruction) -> instruction.keyword().equals(keyword)).toList();
+	}
+
+	static List<Instruction> runtimeStage() {
+		List<Instruction> all = parse();
+		int last = all.get(all.size() - 1).stage();
+		return all.stream().filter((instruction) -> instruction.stage() == last).toList();
+	}
+
+}

@@ -1,0 +1,544 @@
+package dev.grpcplatform.deploy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.Rule;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * What an operator gets from the charts, asserted on the typed objects Helm renders.
+ */
+class HelmChartBehaviourTests {
+
+	static final List<String> charts = HelmCharts.APPLICATION_CHARTS;
+
+	static Stream<Arguments> releases() {
+		return HelmChartRenderingTests.releases();
+	}
+
+	@ParameterizedTest(name = "{0} with {1}")
+	@MethodSource("releases")
+	void probesAreNativeGrpcProbesOnTheNumericPort(String chart, String valuesFile) {
+		int grpcPort = values(chart).at("/ports/grpc").asInt();
+		Container container = container(render(chart, valuesFile));
+		assertThat(container.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+			.contains(tuple("grpc", grpcPort));
+		assertGrpcProbe(container.getStartupProbe(), grpcPort, "liveness");
+		assertGrpcProbe(container.getLivenessProbe(), grpcPort, "liveness");
+		assertGrpcProbe(container.getReadinessProbe(), grpcPort, "readiness");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void probesAndApplicationUseTheSameHealthServiceNames(String chart) {
+		HelmCharts.Rendered rendered = HelmCharts.render(chart, null, "health.livenessService=alive",
+				"health.readinessService=ready", "ports.grpc=7443");
+		Container container = container(rendered);
+		assertGrpcProbe(container.getLivenessProbe(), 7443, "alive");
+		assertGrpcProbe(container.getReadinessProbe(), 7443, "ready");
+		assertThat(applicationProperties(rendered, chart)).containsEntry("platform.grpc.health.liveness-service-name", "alive")
+			.containsEntry("platform.grpc.health.readiness-service-name", "ready")
+			.containsEntry("grpc.server.port", "7443");
+	}
+
+	@ParameterizedTest(name = "{0} with {1}")
+	@MethodSource("releases")
+	void podFollowsTheRestrictedPodSecurityStandard(String chart, String valuesFile) {
+		HelmCharts.Rendered rendered = render(chart, valuesFile);
+		PodSpec pod = rendered.one(Deployment.class).getSpec().getTemplate().getSpec();
+		assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+		assertThat(pod.getHostNetwork()).isNull();
+		assertThat(pod.getHostPID()).isNull();
+		assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+		assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+		assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+		assertThat(pod.getVolumes()).allSatisfy((volume) -> assertThat(volume.getHostPath()).isNull());
+		for (Container container : pod.getContainers()) {
+			SecurityContext security = container.getSecurityContext();
+			assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+			assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+			assertThat(security.getRunAsNonRoot()).isTrue();
+			assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+			assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+			assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+			assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).contains("/tmp");
+		}
+		Volume tmp = volume(pod, "tmp");
+		assertThat(tmp.getEmptyDir()).isNotNull();
+		rendered.all(ServiceAccount.class)
+			.forEach((account) -> assertThat(account.getAutomountServiceAccountToken()).isFalse());
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void terminationGracePeriodCoversThePreStopSleepAndTheGrpcGracePeriod(String chart) {
+		HelmCharts.Rendered rendered = HelmCharts.render(chart, null, "shutdown.preStopSleepSeconds=15",
+				"shutdown.gracePeriodSeconds=45", "shutdown.contextCloseSeconds=5");
+		PodSpec pod = rendered.one(Deployment.class).getSpec().getTemplate().getSpec();
+		assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(65L);
+		assertThat(container(rendered).getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "15");
+		assertThat(applicationProperties(rendered, chart)).containsEntry("platform.grpc.shutdown.grace-period", "45s");
+
+		JsonNode shutdown = values(chart).get("shutdown");
+		long defaults = HelmCharts.render(chart, null)
+			.one(Deployment.class)
+			.getSpec()
+			.getTemplate()
+			.getSpec()
+			.getTerminationGracePeriodSeconds();
+		assertThat(defaults).isGreaterThan(
+				shutdown.get("preStopSleepSeconds").asLong() + shutdown.get("gracePeriodSeconds").asLong());
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void clusterIpAndHeadlessServicesExposeTheGrpcPort(String chart) {
+		JsonNode values = values(chart);
+		int grpcPort = values.at("/ports/grpc").asInt();
+		int managementPort = values.at("/ports/management").asInt();
+		HelmCharts.Rendered rendered = HelmCharts.render(chart, null);
+		Service clusterIp = rendered.named(Service.class, chart);
+		assertThat(clusterIp.getSpec().getType()).isEqualTo("ClusterIP");
+		assertThat(clusterIp.getSpec().getPorts())
+			.extracting(ServicePort::getName, ServicePort::getPort, ServicePort::getAppProtocol)
+			.containsExactly(tuple("grpc", grpcPort, "kubernetes.io/h2c"), tuple("management", managementPort, "http"));
+		Service headless = rendered.named(Service.class, chart + "-headless");
+		assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+		assertThat(headless.getSpec().getPublishNotReadyAddresses()).isFalse();
+		assertThat(headless.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
+			.containsExactly(tuple("grpc", grpcPort));
+		Map<String, String> podLabels = rendered.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels();
+		assertThat(podLabels).containsAllEntriesOf(clusterIp.getSpec().getSelector())
+			.containsAllEntriesOf(headless.getSpec().getSelector());
+
+		HelmCharts.Rendered grpcAppProtocol = HelmCharts.render(chart, null, "service.appProtocol=grpc");
+		assertThat(grpcAppProtocol.named(Service.class, chart + "-headless").getSpec().getPorts().get(0).getAppProtocol())
+			.isEqualTo("grpc");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void podsAreAnnotatedForPrometheusUnlessAServiceMonitorScrapes(String chart) {
+		String managementPort = values(chart).at("/ports/management").asText();
+		Map<String, String> annotations = podAnnotations(HelmCharts.render(chart, null));
+		assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
+			.containsEntry("prometheus.io/port", managementPort)
+			.containsEntry("prometheus.io/path", "/actuator/prometheus");
+		assertThat(podAnnotations(HelmCharts.render(chart, null, "metrics.podAnnotations=false")))
+			.doesNotContainKeys("prometheus.io/scrape", "prometheus.io/port", "prometheus.io/path");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void changedConfigurationOrSecretRollsThePods(String chart) {
+		Map<String, String> before = podAnnotations(HelmCharts.render(chart, "ci/inline-secrets-values.yaml"));
+		Map<String, String> otherConfig = podAnnotations(HelmCharts.render(chart, "ci/inline-secrets-values.yaml",
+				"config.platform\\.grpc\\.errors\\.domain=example.org"));
+		Map<String, String> otherSecret = podAnnotations(HelmCharts.render(chart, "ci/inline-secrets-values.yaml",
+				"security.jwt.issuer=https://other.example.com/", "security.jwt.publicKey=",
+				"security.jwt.secret=another-secret-that-is-at-least-32-bytes-long"));
+		Map<String, String> otherReplicas = podAnnotations(HelmCharts.render(chart, "ci/inline-secrets-values.yaml",
+				"replicaCount=5"));
+		assertThat(otherConfig.get("checksum/config")).isNotEqualTo(before.get("checksum/config"));
+		assertThat(otherConfig.get("checksum/secret")).isEqualTo(before.get("checksum/secret"));
+		assertThat(otherSecret.get("checksum/secret")).isNotEqualTo(before.get("checksum/secret"));
+		assertThat(otherReplicas).containsEntry("checksum/config", before.get("checksum/config"))
+			.containsEntry("checksum/secret", before.get("checksum/secret"));
+	}
+
+	@Test
+	void databaseConnectionComesFromValuesAndThePasswordFromAnExistingSecret() {
+		HelmCharts.Rendered rendered = HelmCharts.render("user-service", "ci/production-values.yaml");
+		assertThat(applicationProperties(rendered, "user-service"))
+			.containsEntry("spring.datasource.url", "jdbc:postgresql://users-db.databases.svc:5432/users?sslmode=verify-full")
+			.containsEntry("spring.datasource.username", "user_service")
+			.doesNotContainKey("spring.datasource.password");
+		assertSecretRef(container(rendered), "SPRING_DATASOURCE_PASSWORD", "user-service-db", "password");
+		assertThat(rendered.all(Secret.class)).isEmpty();
+		assertThat(rendered.yaml()).doesNotContain("PASSWORD\n              value:");
+	}
+
+	@Test
+	void redisConnectionComesFromValuesAndThePasswordFromAnExistingSecret() {
+		HelmCharts.Rendered rendered = HelmCharts.render("chat-service", "ci/production-values.yaml");
+		assertThat(applicationProperties(rendered, "chat-service"))
+			.containsEntry("spring.data.redis.host", "chat-redis-master.databases.svc")
+			.containsEntry("spring.data.redis.port", "6379")
+			.containsEntry("grpc.client.user-service.address", "dns:///user-service-headless:9090");
+		assertSecretRef(container(rendered), "SPRING_DATA_REDIS_PASSWORD", "chat-redis", "redis-password");
+		assertThat(rendered.all(Secret.class)).isEmpty();
+	}
+
+	@Test
+	void secretsGivenAsValuesAreKeptInTheChartsSecretAndThePublicKeyIsMounted() {
+		HelmCharts.Rendered rendered = HelmCharts.render("user-service", "ci/inline-secrets-values.yaml");
+		Secret secret = rendered.one(Secret.class);
+		assertThat(secret.getData()).containsOnlyKeys("database-password", "jwt-public-key.pem");
+		assertThat(rendered.configMap("user-service").getData().get("application.yaml")).doesNotContain("not-a-real-password");
+		Container container = container(rendered);
+		assertSecretRef(container, "SPRING_DATASOURCE_PASSWORD", "user-service", "database-password");
+		PodSpec pod = rendered.one(Deployment.class).getSpec().getTemplate().getSpec();
+		Volume jwt = volume(pod, "jwt");
+		assertThat(jwt.getSecret().getSecretName()).isEqualTo("user-service");
+		assertThat(jwt.getSecret().getItems()).singleElement()
+			.satisfies((item) -> assertThat(item.getPath()).isEqualTo("public-key.pem"));
+		assertThat(container.getVolumeMounts()).anySatisfy((mount) -> {
+			assertThat(mount.getName()).isEqualTo("jwt");
+			assertThat(mount.getMountPath()).isEqualTo("/etc/grpc-service/jwt");
+		});
+		assertThat(applicationProperties(rendered, "user-service"))
+			.containsEntry("platform.grpc.security.jwt.public-key-location", "file:/etc/grpc-service/jwt/public-key.pem")
+			.containsEntry("platform.grpc.security.jwt.issuer", "https://idp.example.com/")
+			.containsEntry("platform.grpc.security.jwt.audiences", "user-service,users-admin");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void jwtKeysComeFromAnExistingSecret(String chart) {
+		HelmCharts.Rendered secretKey = HelmCharts.render(chart, null, "security.jwt.existingSecret=jwt-keys",
+				"security.jwt.existingSecretKeys.secret=hs256");
+		assertSecretRef(container(secretKey), "PLATFORM_GRPC_SECURITY_JWT_SECRET", "jwt-keys", "hs256");
+		assertThat(secretKey.all(Secret.class)).isEmpty();
+
+		HelmCharts.Rendered publicKey = HelmCharts.render(chart, null, "security.jwt.existingSecret=jwt-keys",
+				"security.jwt.existingSecretKeys.publicKey=tls.pub");
+		Volume jwt = volume(publicKey.one(Deployment.class).getSpec().getTemplate().getSpec(), "jwt");
+		assertThat(jwt.getSecret().getSecretName()).isEqualTo("jwt-keys");
+		assertThat(jwt.getSecret().getItems().get(0).getKey()).isEqualTo("tls.pub");
+		assertThat(applicationProperties(publicKey, chart)).containsKey("platform.grpc.security.jwt.public-key-location");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void conflictingOrIncompleteJwtSettingsAreRefused(String chart) {
+		assertThat(HelmCharts.renderError(chart, null, "security.jwt.jwkSetUri=https://idp.example.com/jwks",
+				"security.jwt.secret=a-secret-that-is-at-least-32-bytes-long"))
+			.contains("configure one JWT key source, not security.jwt.jwkSetUri, security.jwt.secret");
+		assertThat(HelmCharts.renderError(chart, null, "security.jwt.secret=too-short"))
+			.contains("at least 32 bytes");
+		assertThat(HelmCharts.renderError(chart, null, "security.jwt.existingSecret=jwt-keys"))
+			.contains("security.jwt.existingSecret needs security.jwt.existingSecretKeys");
+		assertThat(HelmCharts.renderError(chart, null, "security.jwt.existingSecretKeys.secret=hs256"))
+			.contains("security.jwt.existingSecretKeys needs security.jwt.existingSecret");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void configCannotOverrideWhatTheChartSetsNorHoldSecrets(String chart) {
+		assertThat(HelmCharts.renderError(chart, null, "config.grpc\\.server\\.port=1234"))
+			.contains("config.grpc.server.port is set by the chart from other values");
+		assertThat(HelmCharts.renderError(chart, null, "config.platform\\.grpc\\.security\\.jwt\\.issuer=x"))
+			.contains("config.platform.grpc.security.jwt.issuer is set by the chart");
+		assertThat(HelmCharts.renderError(chart, null, "config.platform\\.grpc\\.security\\.jwt\\.secret=x"))
+			.contains("config.platform.grpc.security.jwt.secret is a secret");
+		assertThat(HelmCharts.renderError(chart, null, "config.spring\\.datasource\\.password=x"))
+			.contains("config.spring.datasource.password is a secret");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void autoscalingOwnsTheReplicaCount(String chart) {
+		HelmCharts.Rendered rendered = HelmCharts.render(chart, "ci/production-values.yaml");
+		assertThat(rendered.one(Deployment.class).getSpec().getReplicas()).isNull();
+		HorizontalPodAutoscaler hpa = rendered.one(HorizontalPodAutoscaler.class);
+		assertThat(hpa.getApiVersion()).isEqualTo("autoscaling/v2");
+		assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+		assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(chart);
+		assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
+		assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(12);
+		assertThat(hpa.getSpec().getMetrics()).extracting((metric) -> metric.getResource().getName())
+			.containsExactly("cpu", "memory");
+		assertThat(HelmCharts.render(chart, null).one(Deployment.class).getSpec().getReplicas()).isEqualTo(2);
+		assertThat(HelmCharts.renderError(chart, null, "autoscaling.enabled=true", "autoscaling.minReplicas=5",
+				"autoscaling.maxReplicas=3"))
+			.contains("autoscaling.minReplicas must not be greater than autoscaling.maxReplicas");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void disruptionBudgetKeepsPodsAvailableDuringDrains(String chart) {
+		PodDisruptionBudget defaults = HelmCharts.render(chart, null).one(PodDisruptionBudget.class);
+		assertThat(defaults.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+		assertThat(defaults.getSpec().getSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", chart);
+		PodDisruptionBudget production = HelmCharts.render(chart, "ci/production-values.yaml").one(PodDisruptionBudget.class);
+		assertThat(production.getSpec().getMinAvailable().getIntVal()).isEqualTo(2);
+		assertThat(production.getSpec().getMaxUnavailable()).isNull();
+		assertThat(HelmCharts.renderError(chart, null, "podDisruptionBudget.minAvailable=1"))
+			.contains("set minAvailable or maxUnavailable, not both");
+	}
+
+	@Test
+	void networkPolicyLetsInAllowedCallersAndMonitoringAndLetsOutDnsAndPostgresql() {
+		HelmCharts.Rendered rendered = HelmCharts.render("user-service", null);
+		NetworkPolicy policy = rendered.one(NetworkPolicy.class);
+		assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+		assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+			.isEqualTo(rendered.one(Deployment.class).getSpec().getSelector().getMatchLabels());
+		List<NetworkPolicyIngressRule> ingress = policy.getSpec().getIngress();
+		assertThat(ingress).hasSize(2);
+		assertThat(ports(ingress.get(0).getPorts())).containsExactly("TCP/9090");
+		assertThat(ingress.get(0).getFrom()).extracting((peer) -> peer.getPodSelector().getMatchLabels())
+			.containsExactly(Map.of("user-service-client", "true"), Map.of("app.kubernetes.io/name", "chat-service"));
+		assertThat(ports(ingress.get(1).getPorts())).containsExactly("TCP/8081");
+		assertThat(ingress.get(1).getFrom()).singleElement()
+			.satisfies((peer) -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+				.containsEntry("kubernetes.io/metadata.name", "monitoring"));
+		List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
+		assertThat(egress).extracting((rule) -> ports(rule.getPorts()))
+			.containsExactly(List.of("UDP/53", "TCP/53"), List.of("TCP/5432"));
+		assertThat(egress.get(0).getTo()).singleElement()
+			.satisfies((peer) -> assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("k8s-app", "kube-dns"));
+	}
+
+	@Test
+	void networkPolicyOfProductionRestrictsTheDatabaseAndOpensTheIdentityProvider() {
+		List<NetworkPolicyEgressRule> egress = HelmCharts.render("user-service", "ci/production-values.yaml")
+			.one(NetworkPolicy.class)
+			.getSpec()
+			.getEgress();
+		assertThat(egress).extracting((rule) -> ports(rule.getPorts()))
+			.containsExactly(List.of("UDP/53", "TCP/53"), List.of("TCP/5432"), List.of("TCP/443"));
+		assertThat(egress.get(1).getTo()).singleElement()
+			.satisfies((peer) -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+				.containsEntry("kubernetes.io/metadata.name", "databases"));
+		assertThat(egress.get(2).getTo()).singleElement()
+			.satisfies((peer) -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("203.0.113.0/24"));
+	}
+
+	@Test
+	void networkPolicyOfChatServiceLetsOutRedisAndUserService() {
+		List<NetworkPolicyEgressRule> egress = HelmCharts.render("chat-service", null)
+			.one(NetworkPolicy.class)
+			.getSpec()
+			.getEgress();
+		assertThat(egress).extracting((rule) -> ports(rule.getPorts()))
+			.containsExactly(List.of("UDP/53", "TCP/53"), List.of("TCP/6379"), List.of("TCP/9090"));
+		assertThat(egress.get(2).getTo()).singleElement()
+			.satisfies((peer) -> assertThat(peer.getPodSelector().getMatchLabels())
+				.containsEntry("app.kubernetes.io/name", "user-service"));
+	}
+
+	@Test
+	void userServiceLetsInTheChatServicePodsThatTheChatChartRenders() {
+		NetworkPolicy userPolicy = HelmCharts.render("user-service", null).one(NetworkPolicy.class);
+		Map<String, String> chatPodLabels = HelmCharts.render("chat-service", null)
+			.one(Deployment.class)
+			.getSpec()
+			.getTemplate()
+			.getMetadata()
+			.getLabels();
+		assertThat(userPolicy.getSpec().getIngress().get(0).getFrom()).extracting(NetworkPolicyPeer::getPodSelector)
+			.anySatisfy((selector) -> assertThat(chatPodLabels).containsAllEntriesOf(selector.getMatchLabels()));
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void monitoringObjectsAreRenderedOnlyWhenEnabled(String chart) {
+		HelmCharts.Rendered defaults = HelmCharts.render(chart, null);
+		assertThat(defaults.all(ServiceMonitor.class)).isEmpty();
+		assertThat(defaults.all(PrometheusRule.class)).isEmpty();
+		assertThat(defaults.all(ConfigMap.class)).extracting((map) -> map.getMetadata().getName()).containsExactly(chart);
+
+		HelmCharts.Rendered serviceMonitorOnly = HelmCharts.render(chart, null, "metrics.serviceMonitor.enabled=true");
+		assertThat(serviceMonitorOnly.all(ServiceMonitor.class)).hasSize(1);
+		assertThat(serviceMonitorOnly.all(PrometheusRule.class)).isEmpty();
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void serviceMonitorScrapesTheManagementPortOfTheClusterIpServiceOnly(String chart) {
+		HelmCharts.Rendered rendered = HelmCharts.render(chart, "ci/production-values.yaml");
+		ServiceMonitor monitor = rendered.one(ServiceMonitor.class);
+		assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+		assertThat(monitor.getSpec().getEndpoints()).singleElement().satisfies((endpoint) -> {
+			assertThat(endpoint.getPort()).isEqualTo("management");
+			assertThat(endpoint.getPath()).isEqualTo("/actuator/prometheus");
+		});
+		LabelSelector selector = monitor.getSpec().getSelector();
+		assertThat(rendered.named(Service.class, chart).getMetadata().getLabels())
+			.containsAllEntriesOf(selector.getMatchLabels());
+		assertThat(rendered.named(Service.class, chart + "-headless").getMetadata().getLabels())
+			.doesNotContainEntry("grpc-platform.dev/service-type", selector.getMatchLabels().get("grpc-platform.dev/service-type"));
+		assertThat(rendered.named(Service.class, chart).getSpec().getPorts()).extracting(ServicePort::getName)
+			.contains("management");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void prometheusRuleAlertsOnServerErrorRatioAndLatencyOfThisRelease(String chart) {
+		PrometheusRule rule = HelmCharts.render(chart, "ci/production-values.yaml").one(PrometheusRule.class);
+		List<Rule> rules = rule.getSpec().getGroups().get(0).getRules();
+		assertThat(rules).extracting(Rule::getAlert).containsExactly("GrpcServerErrorRatioHigh", "GrpcServerLatencyHigh");
+		assertThat(rules).allSatisfy((alert) -> assertThat(alert.getExpr().getStrVal())
+			.contains("job=\"" + chart + "\", namespace=\"" + HelmCharts.NAMESPACE + "\""));
+		assertThat(rules.get(0).getExpr().getStrVal()).contains("grpc_server_call_duration_seconds_count")
+			.contains("grpc_status=~\"UNKNOWN|DEADLINE_EXCEEDED|UNIMPLEMENTED|INTERNAL|UNAVAILABLE|DATA_LOSS\"")
+			.endsWith("> 0.05");
+		assertThat(rules.get(1).getExpr().getStrVal()).contains("histogram_quantile(0.99")
+			.contains("grpc_server_call_duration_seconds_bucket")
+			.contains("grpc_method!~")
+			.contains("grpc\\\\.health\\\\.v1\\\\.Health/Watch");
+		assertThat(rules).extracting((alert) -> alert.getLabels().get("severity")).containsExactly("critical", "warning");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void dashboardConfigMapIsPickedUpByGrafanaAndShowsThisService(String chart) throws Exception {
+		HelmCharts.Rendered rendered = HelmCharts.render(chart, "ci/production-values.yaml");
+		ConfigMap dashboard = rendered.configMap(chart + "-dashboard");
+		assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+		assertThat(dashboard.getMetadata().getAnnotations()).containsEntry("grafana_folder", "grpc-platform");
+		JsonNode json = Project.JSON.readTree(dashboard.getData().get(chart + ".json"));
+		assertThat(json.get("title").asText()).isEqualTo("gRPC: " + chart + " (" + HelmCharts.NAMESPACE + ")");
+		assertThat(json.get("uid").asText()).startsWith("grpc-").hasSizeLessThanOrEqualTo(40);
+		JsonNode job = null;
+		for (JsonNode variable : json.at("/templating/list")) {
+			if (variable.get("name").asText().equals("job")) {
+				job = variable;
+			}
+		}
+		assertThat(job).isNotNull();
+		assertThat(job.at("/current/value/0").asText()).isEqualTo(chart);
+		// Everything but the release's identity is the file that docker compose's Grafana loads.
+		JsonNode source = Project.json("deploy/grafana/dashboards/grpc-service.json");
+		assertThat(json.get("panels")).isEqualTo(source.get("panels"));
+		String otherUid = Project.JSON
+			.readTree(HelmCharts.render(chart, "ci/production-values.yaml", "fullnameOverride=" + chart + "-canary")
+				.configMap(chart + "-canary-dashboard")
+				.getData()
+				.get(chart + "-canary.json"))
+			.get("uid")
+			.asText();
+		assertThat(otherUid).isNotEqualTo(json.get("uid").asText());
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void helmTestHookChecksGrpcHealthThroughTheServiceAndIsLetInByTheNetworkPolicy(String chart) {
+		int grpcPort = values(chart).at("/ports/grpc").asInt();
+		Pod pod = HelmCharts.testHook(chart, null);
+		assertThat(pod.getMetadata().getAnnotations()).containsEntry("helm.sh/hook", "test");
+		assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+		Container probe = pod.getSpec().getContainers().get(0);
+		assertThat(probe.getImage()).startsWith("ghcr.io/grpc-ecosystem/grpc-health-probe:v");
+		assertThat(probe.getArgs()).contains("-addr=" + chart + "." + HelmCharts.NAMESPACE + ".svc:" + grpcPort,
+				"-service=readiness");
+		assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+		assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+		assertThat(probe.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+		assertThat(UnknownFields.in(pod)).isEmpty();
+		NetworkPolicy policy = HelmCharts.render(chart, null).one(NetworkPolicy.class);
+		assertThat(policy.getSpec().getIngress().get(0).getFrom()).anySatisfy((peer) -> assertThat(
+				pod.getMetadata().getLabels()).containsAllEntriesOf(peer.getPodSelector().getMatchLabels()));
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void notesTellWhereTheServiceIsAndWarnWhenNoJwtKeyIsConfigured(String chart) {
+		int grpcPort = values(chart).at("/ports/grpc").asInt();
+		String defaults = HelmCharts.notes(chart, null);
+		assertThat(defaults).contains(chart + "." + HelmCharts.NAMESPACE + ".svc:" + grpcPort)
+			.contains("dns:///" + chart + "-headless." + HelmCharts.NAMESPACE + ".svc:" + grpcPort)
+			.contains("helm test " + chart)
+			.contains("WARNING: no JWT key is configured");
+		String production = HelmCharts.notes(chart, "ci/production-values.yaml");
+		assertThat(production).doesNotContain("WARNING");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void imageDefaultsToTheAppVersionAndADigestPinsIt(String chart) {
+		assertThat(container(HelmCharts.render(chart, null)).getImage())
+			.isEqualTo("grpc-platform/" + chart + ":" + Project.yaml("helm/" + chart + "/Chart.yaml").get("appVersion").asText());
+		assertThat(container(HelmCharts.render(chart, "ci/production-values.yaml")).getImage())
+			.matches("registry\\.example\\.com/grpc-platform/" + chart + "@sha256:[0-9a-f]{64}");
+	}
+
+	static JsonNode values(String chart) {
+		return Project.yaml("helm/" + chart + "/values.yaml");
+	}
+
+	static HelmCharts.Rendered render(String chart, String valuesFile) {
+		return HelmCharts.render(chart, valuesFile.equals("values.yaml") ? null : valuesFile);
+	}
+
+	static Container container(HelmCharts.Rendered rendered) {
+		return rendered.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+	}
+
+	static Map<String, String> applicationProperties(HelmCharts.Rendered rendered, String chart) {
+		return Project.flatten(Project.parseYaml(rendered.configMap(chart).getData().get("application.yaml")));
+	}
+
+	private static Map<String, String> podAnnotations(HelmCharts.Rendered rendered) {
+		return rendered.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations();
+	}
+
+	private static Volume volume(PodSpec pod, String name) {
+		return pod.getVolumes()
+			.stream()
+			.filter((volume) -> volume.getName().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No volume " + name));
+	}
+
+	private static void assertGrpcProbe(Probe probe, int port, String service) {
+		assertThat(probe).isNotNull();
+		assertThat(probe.getGrpc().getPort()).isEqualTo(port);
+		assertThat(probe.getGrpc().getService()).isEqualTo(service);
+		assertThat(probe.getHttpGet()).isNull();
+		assertThat(probe.getTcpSocket()).isNull();
+		assertThat(probe.getExec()).isNull();
+	}
+
+	private static void assertSecretRef(Container container, String name, String secret, String key) {
+		EnvVar variable = container.getEnv()
+			.stream()
+			.filter((env) -> env.getName().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No environment variable " + name));
+		assertThat(variable.getValue()).isNull();
+		assertThat(variable.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secret);
+		assertThat(variable.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(key);
+	}
+
+	private static List<String> ports(List<NetworkPolicyPort> ports) {
+		return ports.stream().map((port) -> port.getProtocol() + "/" + port.getPort().getIntVal()).toList();
+	}
+
+}

@@ -1,0 +1,229 @@
+{{/*
+Names, labels and values computed from other values. Every template of this library is called with
+the service chart's root context.
+*/}}
+
+{{- define "grpc-service.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+The release's object names: the release name when it already contains the chart name
+("helm install user-service helm/user-service" gives "user-service", the name chat-service's
+default address points at), otherwise "<release>-<chart>".
+*/}}
+{{- define "grpc-service.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The headless Service's name; "-headless" needs 9 of the 63 characters. */}}
+{{- define "grpc-service.headlessName" -}}
+{{- printf "%s-headless" (include "grpc-service.fullname" . | trunc 54 | trimSuffix "-") -}}
+{{- end -}}
+
+{{- define "grpc-service.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "grpc-service.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "grpc-service.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "grpc-service.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: grpc-platform
+{{- end -}}
+
+{{/* Label that lets a pod through the NetworkPolicy to the gRPC port (the helm test pod has it). */}}
+{{- define "grpc-service.clientLabel" -}}
+{{ include "grpc-service.fullname" . | trunc 56 | trimSuffix "-" }}-client: "true"
+{{- end -}}
+
+{{- define "grpc-service.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "grpc-service.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "grpc-service.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+terminationGracePeriodSeconds: the preStop sleep, then the gRPC grace period for calls in flight,
+then the rest of the application context; the kubelet kills the container only after all three.
+*/}}
+{{- define "grpc-service.terminationGracePeriodSeconds" -}}
+{{- add .Values.shutdown.preStopSleepSeconds .Values.shutdown.gracePeriodSeconds .Values.shutdown.contextCloseSeconds -}}
+{{- end -}}
+
+{{/* Where the ConfigMap's application.yaml and the JWT public key are mounted. */}}
+{{- define "grpc-service.configDirectory" -}}/etc/grpc-service/config/{{- end -}}
+{{- define "grpc-service.jwtDirectory" -}}/etc/grpc-service/jwt{{- end -}}
+
+{{/* JDBC URL from database.host, port, name and parameters. */}}
+{{- define "grpc-service.jdbcUrl" -}}
+{{- $db := .Values.database -}}
+{{- $url := printf "jdbc:postgresql://%s:%d/%s" $db.host (int $db.port) $db.name -}}
+{{- if $db.parameters -}}
+{{- $pairs := list -}}
+{{- range $key, $value := $db.parameters -}}
+{{- $pairs = append $pairs (printf "%s=%s" $key (toString $value)) -}}
+{{- end -}}
+{{- $url = printf "%s?%s" $url (join "&" $pairs) -}}
+{{- end -}}
+{{- $url -}}
+{{- end -}}
+
+{{/*
+The chart's Secret holds the secret values given in the values file; values taken from an
+existingSecret are not copied. Keys: database-password, redis-password, jwt-secret,
+jwt-public-key.pem.
+*/}}
+{{- define "grpc-service.secretData" -}}
+{{- $data := dict -}}
+{{- with .Values.database -}}
+{{- if and .password (not .existingSecret) -}}
+{{- $_ := set $data "database-password" .password -}}
+{{- end -}}
+{{- end -}}
+{{- with .Values.redis -}}
+{{- if and .password (not .existingSecret) -}}
+{{- $_ := set $data "redis-password" .password -}}
+{{- end -}}
+{{- end -}}
+{{- with .Values.security.jwt -}}
+{{- if .secret -}}
+{{- $_ := set $data "jwt-secret" .secret -}}
+{{- end -}}
+{{- if .publicKey -}}
+{{- $_ := set $data "jwt-public-key.pem" .publicKey -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $data -}}
+{{- end -}}
+
+{{/* Where the JWT public key comes from: a Secret name and key, or nothing. */}}
+{{- define "grpc-service.jwtPublicKeySource" -}}
+{{- $jwt := .Values.security.jwt -}}
+{{- if $jwt.publicKey -}}
+{{- toYaml (dict "secret" (include "grpc-service.fullname" .) "key" "jwt-public-key.pem") -}}
+{{- else if and $jwt.existingSecret $jwt.existingSecretKeys.publicKey -}}
+{{- toYaml (dict "secret" $jwt.existingSecret "key" $jwt.existingSecretKeys.publicKey) -}}
+{{- else -}}
+{{- toYaml dict -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Where the JWT HS256 secret comes from: a Secret name and key, or nothing. */}}
+{{- define "grpc-service.jwtSecretSource" -}}
+{{- $jwt := .Values.security.jwt -}}
+{{- if $jwt.secret -}}
+{{- toYaml (dict "secret" (include "grpc-service.fullname" .) "key" "jwt-secret") -}}
+{{- else if and $jwt.existingSecret $jwt.existingSecretKeys.secret -}}
+{{- toYaml (dict "secret" $jwt.existingSecret "key" $jwt.existingSecretKeys.secret) -}}
+{{- else -}}
+{{- toYaml dict -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Spring properties of the release (the ConfigMap's application.yaml). The chart sets the ports,
+health service names, shutdown grace period, connections and JWT settings from their values;
+`config` adds any other property and may not set one of these.
+*/}}
+{{- define "grpc-service.properties" -}}
+{{- $props := dict -}}
+{{- $_ := set $props "grpc.server.port" (int .Values.ports.grpc) -}}
+{{- $_ := set $props "server.port" (int .Values.ports.management) -}}
+{{- $_ := set $props "platform.grpc.health.liveness-service-name" .Values.health.livenessService -}}
+{{- $_ := set $props "platform.grpc.health.readiness-service-name" .Values.health.readinessService -}}
+{{- $_ := set $props "platform.grpc.shutdown.grace-period" (printf "%ds" (int .Values.shutdown.gracePeriodSeconds)) -}}
+{{- with .Values.database -}}
+{{- $_ := set $props "spring.datasource.url" (include "grpc-service.jdbcUrl" $) -}}
+{{- $_ := set $props "spring.datasource.username" .username -}}
+{{- end -}}
+{{- with .Values.redis -}}
+{{- $_ := set $props "spring.data.redis.host" .host -}}
+{{- $_ := set $props "spring.data.redis.port" (int .port) -}}
+{{- end -}}
+{{- $jwt := .Values.security.jwt -}}
+{{- if $jwt.jwkSetUri -}}
+{{- $_ := set $props "platform.grpc.security.jwt.jwk-set-uri" $jwt.jwkSetUri -}}
+{{- end -}}
+{{- if (include "grpc-service.jwtPublicKeySource" . | fromYaml) -}}
+{{- $_ := set $props "platform.grpc.security.jwt.public-key-location" (printf "file:%s/public-key.pem" (include "grpc-service.jwtDirectory" .)) -}}
+{{- end -}}
+{{- if $jwt.issuer -}}
+{{- $_ := set $props "platform.grpc.security.jwt.issuer" $jwt.issuer -}}
+{{- end -}}
+{{- if $jwt.audiences -}}
+{{- $_ := set $props "platform.grpc.security.jwt.audiences" (join "," $jwt.audiences) -}}
+{{- end -}}
+{{- $managed := list "grpc.server.port" "server.port" "platform.grpc.health.liveness-service-name" "platform.grpc.health.readiness-service-name" "platform.grpc.shutdown.grace-period" "platform.grpc.security.jwt.jwk-set-uri" "platform.grpc.security.jwt.public-key-location" "platform.grpc.security.jwt.issuer" "platform.grpc.security.jwt.audiences" -}}
+{{- if .Values.database -}}
+{{- $managed = concat $managed (list "spring.datasource.url" "spring.datasource.username") -}}
+{{- end -}}
+{{- if .Values.redis -}}
+{{- $managed = concat $managed (list "spring.data.redis.host" "spring.data.redis.port") -}}
+{{- end -}}
+{{- range $key, $value := .Values.config -}}
+{{- if has $key $managed -}}
+{{- fail (printf "config.%s is set by the chart from other values (ports, health, shutdown, database, redis, security.jwt); set those instead" $key) -}}
+{{- end -}}
+{{- if or (hasPrefix "spring.datasource.password" $key) (hasPrefix "spring.data.redis.password" $key) (hasPrefix "platform.grpc.security.jwt.secret" $key) -}}
+{{- fail (printf "config.%s is a secret: use the password/secret values or an existingSecret, which are kept in a Secret" $key) -}}
+{{- end -}}
+{{- $_ := set $props $key $value -}}
+{{- end -}}
+{{- toYaml $props -}}
+{{- end -}}
+
+{{/*
+Checks across values that the schema cannot express; called by the Deployment so that a bad
+combination fails the install with a message instead of a crash-looping pod.
+*/}}
+{{- define "grpc-service.validate" -}}
+{{- $jwt := .Values.security.jwt -}}
+{{- $keys := list -}}
+{{- if $jwt.jwkSetUri -}}{{- $keys = append $keys "security.jwt.jwkSetUri" -}}{{- end -}}
+{{- if $jwt.secret -}}{{- $keys = append $keys "security.jwt.secret" -}}{{- end -}}
+{{- if $jwt.publicKey -}}{{- $keys = append $keys "security.jwt.publicKey" -}}{{- end -}}
+{{- if $jwt.existingSecretKeys.secret -}}{{- $keys = append $keys "security.jwt.existingSecretKeys.secret" -}}{{- end -}}
+{{- if $jwt.existingSecretKeys.publicKey -}}{{- $keys = append $keys "security.jwt.existingSecretKeys.publicKey" -}}{{- end -}}
+{{- if gt (len $keys) 1 -}}
+{{- fail (printf "configure one JWT key source, not %s: the service refuses to start with more than one" (join ", " $keys)) -}}
+{{- end -}}
+{{- if and $jwt.existingSecret (not (or $jwt.existingSecretKeys.secret $jwt.existingSecretKeys.publicKey)) -}}
+{{- fail "security.jwt.existingSecret needs security.jwt.existingSecretKeys.secret or .publicKey: the key of that Secret that holds the HS256 secret or the PEM public key" -}}
+{{- end -}}
+{{- if and (not $jwt.existingSecret) (or $jwt.existingSecretKeys.secret $jwt.existingSecretKeys.publicKey) -}}
+{{- fail "security.jwt.existingSecretKeys needs security.jwt.existingSecret, the name of the Secret" -}}
+{{- end -}}
+{{- if and $jwt.secret (lt (len $jwt.secret) 32) -}}
+{{- fail "security.jwt.secret must be at least 32 bytes: the service refuses shorter HS256 secrets" -}}
+{{- end -}}
+{{- with .Values.podDisruptionBudget -}}
+{{- if and .enabled (not (kindIs "invalid" .minAvailable)) (not (kindIs "invalid" .maxUnavailable)) -}}
+{{- fail "podDisruptionBudget: set minAvailable or maxUnavailable, not both" -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) -}}
+{{- fail "autoscaling.minReplicas must not be greater than autoscaling.maxReplicas" -}}
+{{- end -}}
+{{- end -}}
