@@ -49,7 +49,8 @@ class ChatServiceIntegrationTests {
 			.user(3, "Linus")
 			.user(4, "Barbara")
 			.user(5, "Ken")
-			.user(6, "Dormant", UserStatus.USER_STATUS_INACTIVE);
+			.user(6, "Dormant", UserStatus.USER_STATUS_INACTIVE)
+			.user(7, "Retry");
 		chat = RunningChatService.start(users.addressProperty());
 		channel = chat.newChannel(TOKEN);
 	}
@@ -194,6 +195,38 @@ class ChatServiceIntegrationTests {
 			assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
 			assertThat(status.getDescription()).isEqualTo("user 999 not found");
 		}
+	}
+
+	@Test
+	void joinsFailWithUnavailableWhileUserServiceIsDownAndSucceedAgainOnceItIsBack() {
+		try (ChatClient barbara = ChatClient.open(channel)) {
+			users.close();
+			try {
+				barbara.join("outage", 4);
+				Status status = barbara.awaitStatus();
+				assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+				assertThat(status.getDescription()).isEqualTo("user-service unavailable; retry later");
+			}
+			finally {
+				users.restart();
+			}
+		}
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+			try (ChatClient barbara = ChatClient.open(channel)) {
+				assertThat(barbara.join("outage", 4).next().getJoined().getMembersList())
+					.containsExactly(member(4, "Barbara"));
+			}
+		});
+	}
+
+	@Test
+	void lookupsThatFailWithUnavailableAreRetried() {
+		int before = users.lookups();
+		users.failNext(2);
+		try (ChatClient retry = ChatClient.open(channel)) {
+			assertThat(retry.join("retry", 7).awaitJoined().getMembersList()).containsExactly(member(7, "Retry"));
+		}
+		assertThat(users.lookups() - before).isEqualTo(3);
 	}
 
 	@Test

@@ -130,13 +130,19 @@ public final class ChatClient implements AutoCloseable {
 	 * @throws AssertionError if none arrives in time
 	 */
 	public ChatResponse next() {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		try {
-			ChatResponse response = this.responses.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-			if (response == null) {
-				throw new AssertionError("no response within " + TIMEOUT
-						+ (this.status.isDone() ? "; the stream ended with " + this.status.join() : ""));
+			while (System.nanoTime() < deadline) {
+				boolean ended = this.status.isDone();
+				ChatResponse response = this.responses.poll(50, TimeUnit.MILLISECONDS);
+				if (response != null) {
+					return response;
+				}
+				if (ended) {
+					throw new AssertionError("no further response: the stream ended with " + this.status.join());
+				}
 			}
-			return response;
+			throw new AssertionError("no response within " + TIMEOUT);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

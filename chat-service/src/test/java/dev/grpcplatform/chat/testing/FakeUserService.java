@@ -37,7 +37,15 @@ public final class FakeUserService implements AutoCloseable {
 
 	private final AtomicInteger lookups = new AtomicInteger();
 
-	private final Server server;
+	private final AtomicInteger failures = new AtomicInteger();
+
+	private final UserServiceGrpc.UserServiceImplBase service;
+
+	private final io.grpc.ServerInterceptor recorder;
+
+	private int port;
+
+	private Server server;
 
 	private FakeUserService() {
 		UserServiceGrpc.UserServiceImplBase service = new UserServiceGrpc.UserServiceImplBase() {
@@ -45,6 +53,10 @@ public final class FakeUserService implements AutoCloseable {
 			@Override
 			public void getUser(GetUserRequest request, StreamObserver<GetUserResponse> responses) {
 				FakeUserService.this.lookups.incrementAndGet();
+				if (FakeUserService.this.failures.getAndUpdate((left) -> Math.max(left - 1, 0)) > 0) {
+					responses.onError(Status.UNAVAILABLE.withDescription("instance going away").asRuntimeException());
+					return;
+				}
 				User user = FakeUserService.this.users.get(request.getId());
 				if (user == null) {
 					responses.onError(
@@ -56,8 +68,8 @@ public final class FakeUserService implements AutoCloseable {
 			}
 
 		};
-		this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-			.addService(ServerInterceptors.intercept(service, new io.grpc.ServerInterceptor() {
+		this.service = service;
+		this.recorder = new io.grpc.ServerInterceptor() {
 
 				@Override
 				public <ReqT, RespT> io.grpc.ServerCall.Listener<ReqT> interceptCall(
@@ -68,8 +80,20 @@ public final class FakeUserService implements AutoCloseable {
 					return next.startCall(call, headers);
 				}
 
-			}))
+		};
+	}
+
+	private void listen(int listenPort) {
+		this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", listenPort))
+			.addService(ServerInterceptors.intercept(this.service, this.recorder))
 			.build();
+		try {
+			this.server.start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		this.port = this.server.getPort();
 	}
 
 	/**
@@ -78,12 +102,7 @@ public final class FakeUserService implements AutoCloseable {
 	 */
 	public static FakeUserService start() {
 		FakeUserService fake = new FakeUserService();
-		try {
-			fake.server.start();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		fake.listen(0);
 		return fake;
 	}
 
@@ -111,11 +130,21 @@ public final class FakeUserService implements AutoCloseable {
 	}
 
 	/**
+	 * Makes the next lookups fail with UNAVAILABLE.
+	 * @param count how many
+	 * @return this fake
+	 */
+	public FakeUserService failNext(int count) {
+		this.failures.set(count);
+		return this;
+	}
+
+	/**
 	 * Returns the property that points chat-service's user-service channel at this fake.
 	 * @return a {@code key=value} property
 	 */
 	public String addressProperty() {
-		return "grpc.client.user-service.address=dns:///127.0.0.1:" + this.server.getPort();
+		return "grpc.client.user-service.address=dns:///127.0.0.1:" + this.port;
 	}
 
 	/**
@@ -132,6 +161,13 @@ public final class FakeUserService implements AutoCloseable {
 	 */
 	public int lookups() {
 		return this.lookups.get();
+	}
+
+	/**
+	 * Starts the fake again on its port, after {@link #close()}.
+	 */
+	public void restart() {
+		listen(this.port);
 	}
 
 	@Override
