@@ -99,11 +99,17 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 
 	private void join(JoinRoom join) {
 		this.users.member(join.getUserId()).whenComplete((member, failure) -> {
-			if (failure != null) {
-				fail((failure instanceof CompletionException) ? failure.getCause() : failure);
+			try {
+				if (failure != null) {
+					fail((failure instanceof CompletionException) ? failure.getCause() : failure);
+				}
+				else {
+					enter(join.getRoomId(), member);
+				}
 			}
-			else {
-				enter(join.getRoomId(), member);
+			catch (RuntimeException ex) {
+				// Nobody would see it on this thread: the platform maps it (INTERNAL with an error id).
+				fail(ex);
 			}
 		});
 	}
@@ -118,8 +124,8 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 		try {
 			joined = this.rooms.join(roomId, member, this.outbox);
 		}
-		catch (BrokerUnavailableException ex) {
-			fail(brokerUnavailable());
+		catch (RuntimeException ex) {
+			fail((ex instanceof BrokerUnavailableException) ? brokerUnavailable() : ex);
 			return;
 		}
 		boolean stay;
@@ -153,8 +159,8 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 		try {
 			this.rooms.send(current, request.getSend());
 		}
-		catch (BrokerUnavailableException ex) {
-			fail(brokerUnavailable());
+		catch (RuntimeException ex) {
+			fail((ex instanceof BrokerUnavailableException) ? brokerUnavailable() : ex);
 			return;
 		}
 		this.responses.request(1);

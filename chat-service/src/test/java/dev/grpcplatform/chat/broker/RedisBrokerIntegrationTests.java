@@ -135,6 +135,31 @@ class RedisBrokerIntegrationTests {
 	}
 
 	@Test
+	void joinsAndMessagesFailWithUnavailableWhileRedisIsDown() {
+		RedisServer ownRedis = RedisServer.start();
+		List<String> properties = new java.util.ArrayList<>(List.of(ownRedis.brokerProperties()));
+		properties.add(users.addressProperty());
+		try (RunningChatService isolated = RunningChatService.start(properties.toArray(String[]::new));
+				ChatClient ada = ChatClient.open(isolated.newChannel(TOKEN))) {
+			ada.join("outage", 1).awaitJoined();
+			ownRedis.close();
+			ada.send("lost");
+			Status sendStatus = ada.awaitStatus();
+			assertThat(sendStatus.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+			assertThat(sendStatus.getDescription()).isEqualTo("chat broker unavailable; retry later");
+			try (ChatClient grace = ChatClient.open(isolated.newChannel(TOKEN))) {
+				grace.join("outage-too", 2);
+				Status joinStatus = grace.awaitStatus();
+				assertThat(joinStatus.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+				assertThat(joinStatus.getDescription()).isEqualTo("chat broker unavailable; retry later");
+			}
+		}
+		finally {
+			ownRedis.close();
+		}
+	}
+
+	@Test
 	void presencesOfAnInstanceThatStopsRenewingThemExpire() {
 		RedisChatBroker broker = first.context().getBean(RedisChatBroker.class);
 		Member ghost = member(99, "Ghost");

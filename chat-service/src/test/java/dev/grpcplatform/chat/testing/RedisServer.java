@@ -1,6 +1,5 @@
 package dev.grpcplatform.chat.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -110,18 +109,19 @@ public final class RedisServer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+		if (this.process.isAlive()) {
+			this.process.destroy();
+			try {
+				if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+					this.process.destroyForcibly();
+				}
+			}
+			catch (InterruptedException ex) {
 				this.process.destroyForcibly();
+				Thread.currentThread().interrupt();
 			}
 		}
-		catch (InterruptedException ex) {
-			this.process.destroyForcibly();
-			Thread.currentThread().interrupt();
-		}
-		File directory = this.directory.toFile();
-		FileSystemUtils.deleteRecursively(directory);
+		FileSystemUtils.deleteRecursively(this.directory.toFile());
 	}
 
 }
