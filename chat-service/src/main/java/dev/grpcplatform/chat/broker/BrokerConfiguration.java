@@ -1,0 +1,57 @@
+package dev.grpcplatform.chat.broker;
+
+import java.time.Clock;
+
+import org.springframework.boot.actuate.data.redis.RedisHealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+/**
+ * The broker of room events that {@code chat.broker.type} selects.
+ */
+@Configuration(proxyBeanMethods = false)
+class BrokerConfiguration {
+
+	@Bean
+	@ConditionalOnProperty(name = "chat.broker.type", havingValue = "memory", matchIfMissing = true)
+	InMemoryChatBroker inMemoryChatBroker() {
+		return new InMemoryChatBroker();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "chat.broker.type", havingValue = "redis")
+	static class RedisBrokerConfiguration {
+
+		@Bean
+		RedisMessageListenerContainer chatRedisListenerContainer(RedisConnectionFactory connectionFactory) {
+			RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+			container.setConnectionFactory(connectionFactory);
+			// Lettuce delivers the messages of the subscription in order on one thread; dispatching
+			// them on that thread keeps the order (the default executor runs each on a new thread).
+			container.setTaskExecutor(new SyncTaskExecutor());
+			return container;
+		}
+
+		@Bean
+		RedisChatBroker redisChatBroker(RedisConnectionFactory connectionFactory,
+				RedisMessageListenerContainer chatRedisListenerContainer, BrokerProperties properties) {
+			return new RedisChatBroker(connectionFactory, chatRedisListenerContainer, properties.getPresenceTtl(),
+					Clock.systemUTC());
+		}
+
+		/**
+		 * Redis in /actuator/health only with the redis broker (Spring Boot's own indicator is off:
+		 * the connection factory exists with either broker).
+		 */
+		@Bean
+		RedisHealthIndicator redisHealthIndicator(RedisConnectionFactory connectionFactory) {
+			return new RedisHealthIndicator(connectionFactory);
+		}
+
+	}
+
+}

@@ -1,0 +1,233 @@
+package dev.grpcplatform.chat.room;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.google.protobuf.Timestamp;
+import dev.grpcplatform.chat.broker.ChatBroker;
+import dev.grpcplatform.proto.chat.v1.ChatMessage;
+import dev.grpcplatform.proto.chat.v1.ChatResponse;
+import dev.grpcplatform.proto.chat.v1.Joined;
+import dev.grpcplatform.proto.chat.v1.Member;
+import dev.grpcplatform.proto.chat.v1.MemberJoined;
+import dev.grpcplatform.proto.chat.v1.MemberLeft;
+import dev.grpcplatform.proto.chat.v1.SendMessage;
+import io.grpc.stub.ServerCallStreamObserver;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The rooms that have members on this instance: joins and leaves, and the fan-out of the events
+ * the broker delivers to the members' outboxes.
+ *
+ * <p>A room subscribes to the broker when its first member on this instance joins and
+ * unsubscribes when its last one leaves. Every message goes through the broker, also with
+ * members on one instance only, so that the path is the same with one instance or many.
+ */
+@Component
+public class ChatRooms implements DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(ChatRooms.class);
+
+	private final ChatBroker broker;
+
+	private final RoomProperties properties;
+
+	private final Clock clock;
+
+	private final MessageIds messageIds;
+
+	private final Map<String, LocalRoom> rooms = new ConcurrentHashMap<>();
+
+	/**
+	 * Prefix of this instance's presence ids.
+	 */
+	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+
+	private final AtomicLong presences = new AtomicLong();
+
+	/**
+	 * Runs leaves that must not run on the thread that asks for them (a fan-out in progress).
+	 */
+	private final ExecutorService deferred = Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "chat-rooms");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	ChatRooms(ChatBroker broker, RoomProperties properties) {
+		this.broker = broker;
+		this.properties = properties;
+		this.clock = Clock.systemUTC();
+		this.messageIds = new MessageIds(this.clock);
+	}
+
+	/**
+	 * Creates the outbox of a new stream, with the configured capacity and overflow policy.
+	 * @param responses the stream
+	 * @return the outbox
+	 */
+	MemberOutbox newOutbox(ServerCallStreamObserver<ChatResponse> responses) {
+		return new MemberOutbox(responses, this.properties.getQueueCapacity(), this.properties.getOverflow());
+	}
+
+	/**
+	 * Enters a member into a room: queues the Joined event with the members present, then fans
+	 * the room's events out to the outbox, and announces the member to the others.
+	 * @param roomId the room
+	 * @param member the member
+	 * @param outbox the member's outbox
+	 * @return the membership
+	 * @throws dev.grpcplatform.chat.broker.BrokerUnavailableException if the broker cannot be reached
+	 */
+	Membership join(String roomId, Member member, MemberOutbox outbox) {
+		String presenceId = this.instanceId + "-" + this.presences.incrementAndGet();
+		List<Member> present = this.broker.enter(roomId, presenceId, member);
+		Membership membership = new Membership(roomId, member, presenceId, outbox);
+		outbox.offer(ChatResponse.newBuilder()
+			.setJoined(Joined.newBuilder().setRoomId(roomId).addAllMembers(present))
+			.build());
+		try {
+			this.rooms.compute(roomId, (id, room) -> {
+				LocalRoom joined = room;
+				if (joined == null) {
+					joined = new LocalRoom();
+					this.broker.subscribe(id, joined);
+				}
+				joined.members.add(membership);
+				return joined;
+			});
+			this.broker.publish(roomId, ChatResponse.newBuilder()
+				.setMemberJoined(MemberJoined.newBuilder().setMember(member).setJoinedAt(now()))
+				.build());
+		}
+		catch (RuntimeException ex) {
+			leave(membership, false);
+			throw ex;
+		}
+		return membership;
+	}
+
+	/**
+	 * Posts a message to the member's room.
+	 * @param membership the sender's membership
+	 * @param send the message
+	 * @throws dev.grpcplatform.chat.broker.BrokerUnavailableException if the broker cannot be reached
+	 */
+	void send(Membership membership, SendMessage send) {
+		ChatMessage message = ChatMessage.newBuilder()
+			.setMessageId(this.messageIds.next())
+			.setRoomId(membership.roomId())
+			.setSender(membership.member())
+			.setText(send.getText())
+			.setSentAt(now())
+			.setClientMessageId(send.getClientMessageId())
+			.build();
+		this.broker.publish(membership.roomId(), ChatResponse.newBuilder().setMessage(message).build());
+	}
+
+	/**
+	 * Takes a member out of its room and announces it; does nothing if it left already.
+	 * @param membership the membership
+	 */
+	void leave(Membership membership) {
+		leave(membership, true);
+	}
+
+	/**
+	 * Like {@link #leave(Membership)}, on another thread.
+	 * @param membership the membership
+	 */
+	void leaveLater(Membership membership) {
+		this.deferred.execute(() -> leave(membership));
+	}
+
+	private void leave(Membership membership, boolean announce) {
+		if (!membership.markLeft()) {
+			return;
+		}
+		String roomId = membership.roomId();
+		try {
+			this.rooms.computeIfPresent(roomId, (id, room) -> {
+				room.members.remove(membership);
+				if (room.members.isEmpty()) {
+					this.broker.unsubscribe(id, room);
+					return null;
+				}
+				return room;
+			});
+			this.broker.leave(roomId, membership.presenceId());
+			if (announce) {
+				this.broker.publish(roomId, ChatResponse.newBuilder()
+					.setMemberLeft(MemberLeft.newBuilder().setMember(membership.member()).setLeftAt(now()))
+					.build());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not announce that user " + membership.member().getUserId() + " left room " + roomId
+					+ ": " + ex.getMessage());
+		}
+	}
+
+	private Timestamp now() {
+		Instant now = this.clock.instant();
+		return Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+	}
+
+	/**
+	 * Returns the outboxes of the members of a room on this instance, for tests.
+	 * @param roomId the room
+	 * @return the outboxes, by user id
+	 */
+	Map<Long, MemberOutbox> outboxes(String roomId) {
+		LocalRoom room = this.rooms.get(roomId);
+		Map<Long, MemberOutbox> outboxes = new HashMap<>();
+		if (room != null) {
+			room.members.forEach((membership) -> outboxes.put(membership.member().getUserId(), membership.outbox()));
+		}
+		return outboxes;
+	}
+
+	@Override
+	public void destroy() {
+		this.deferred.shutdown();
+	}
+
+	/**
+	 * A room's members on this instance, subscribed to the room's events.
+	 */
+	private static final class LocalRoom implements ChatBroker.Listener {
+
+		private final Set<Membership> members = new CopyOnWriteArraySet<>();
+
+		@Override
+		public void onEvent(ChatResponse event) {
+			// A member's own join and leave are not news to it.
+			long subject = switch (event.getEventCase()) {
+				case MEMBER_JOINED -> event.getMemberJoined().getMember().getUserId();
+				case MEMBER_LEFT -> event.getMemberLeft().getMember().getUserId();
+				default -> 0;
+			};
+			for (Membership membership : this.members) {
+				if (membership.member().getUserId() != subject) {
+					membership.outbox().offer(event);
+				}
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,263 @@
+package dev.grpcplatform.chat.room;
+
+import java.util.ArrayDeque;
+
+import dev.grpcplatform.chat.room.RoomProperties.OverflowPolicy;
+import dev.grpcplatform.proto.chat.v1.ChatResponse;
+import dev.grpcplatform.proto.chat.v1.Gap;
+import dev.grpcplatform.starter.errors.GrpcError;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+
+/**
+ * The events on their way to one member: a bounded queue drained into the member's stream only
+ * while its transport is ready, so that a member that reads slowly never holds up whoever
+ * publishes, and never costs more than the queue's capacity in memory.
+ *
+ * <p>Any thread may offer events; one thread at a time drains, the one that finds the drain idle
+ * (a publisher, or the call's own thread when the transport turns ready again), so the stream is
+ * written by one thread at a time as grpc-java requires. The stream's end goes the same way.
+ */
+final class MemberOutbox {
+
+	private final ServerCallStreamObserver<ChatResponse> responses;
+
+	private final int capacity;
+
+	private final OverflowPolicy overflow;
+
+	private final Object lock = new Object();
+
+	private final ArrayDeque<ChatResponse> queue = new ArrayDeque<>();
+
+	private Runnable overflowHandler = () -> {
+	};
+
+	/**
+	 * Events dropped since the member's last event, announced with a Gap before its next one.
+	 */
+	private long dropped;
+
+	private long droppedTotal;
+
+	private int maxQueued;
+
+	private boolean draining;
+
+	/**
+	 * Whether the stream is to end once the queue is empty.
+	 */
+	private boolean completing;
+
+	/**
+	 * Error to end the stream with, at once.
+	 */
+	private Throwable error;
+
+	/**
+	 * Whether the stream ended, or nothing is to be written to it any more.
+	 */
+	private boolean done;
+
+	MemberOutbox(ServerCallStreamObserver<ChatResponse> responses, int capacity, OverflowPolicy overflow) {
+		this.responses = responses;
+		this.capacity = capacity;
+		this.overflow = overflow;
+		responses.setOnReadyHandler(this::drain);
+	}
+
+	/**
+	 * Sets what runs after the member fell so far behind that its stream was ended (only with
+	 * the disconnect policy); it runs on the thread that offered the event that did not fit.
+	 * @param handler the handler
+	 */
+	void onOverflow(Runnable handler) {
+		this.overflowHandler = handler;
+	}
+
+	/**
+	 * Queues an event for the member and sends what the transport takes; never blocks.
+	 * @param event the event
+	 */
+	void offer(ChatResponse event) {
+		boolean overflowed = false;
+		boolean claimed;
+		synchronized (this.lock) {
+			if (this.done || this.completing || this.error != null) {
+				return;
+			}
+			if (this.queue.size() >= this.capacity) {
+				if (this.overflow == OverflowPolicy.DROP_OLDEST) {
+					this.queue.pollFirst();
+					this.dropped++;
+					this.droppedTotal++;
+				}
+				else {
+					overflowed = true;
+					this.queue.clear();
+					this.error = GrpcError
+						.builder(Status.Code.RESOURCE_EXHAUSTED,
+								"member reads too slowly: more than " + this.capacity
+										+ " events were waiting for it; reconnect and join again")
+						.reason("MEMBER_TOO_SLOW")
+						.metadata("queueCapacity", Integer.toString(this.capacity))
+						.build()
+						.asException();
+				}
+			}
+			if (!overflowed) {
+				this.queue.addLast(event);
+				this.maxQueued = Math.max(this.maxQueued, this.queue.size());
+			}
+			// Unless another thread drains already (it picks the event up), this one does.
+			claimed = !this.draining;
+			this.draining = true;
+		}
+		if (claimed) {
+			drainClaimed();
+		}
+		if (overflowed) {
+			this.overflowHandler.run();
+		}
+	}
+
+	/**
+	 * Ends the stream successfully once the queued events are sent.
+	 */
+	void complete() {
+		synchronized (this.lock) {
+			if (this.done || this.error != null) {
+				return;
+			}
+			this.completing = true;
+		}
+		drain();
+	}
+
+	/**
+	 * Ends the stream with an error at once, dropping the queued events.
+	 * @param failure the error ({@code GrpcError} exceptions and status exceptions keep their
+	 * status)
+	 */
+	void fail(Throwable failure) {
+		synchronized (this.lock) {
+			if (this.done || this.error != null) {
+				return;
+			}
+			this.error = failure;
+			this.queue.clear();
+		}
+		drain();
+	}
+
+	/**
+	 * Drops everything: the call was cancelled.
+	 */
+	void cancel() {
+		synchronized (this.lock) {
+			this.done = true;
+			this.queue.clear();
+		}
+	}
+
+	void drain() {
+		synchronized (this.lock) {
+			if (this.draining || this.done) {
+				return;
+			}
+			this.draining = true;
+		}
+		drainClaimed();
+	}
+
+	private void drainClaimed() {
+		try {
+			while (true) {
+				ChatResponse next = null;
+				Throwable failure = null;
+				boolean complete = false;
+				synchronized (this.lock) {
+					if (this.done || this.responses.isCancelled()) {
+						this.done = true;
+						this.queue.clear();
+						this.draining = false;
+						return;
+					}
+					if (this.error != null) {
+						failure = this.error;
+						this.done = true;
+					}
+					else if (!this.responses.isReady()) {
+						// The on-ready handler drains again once the transport takes more.
+						this.draining = false;
+						return;
+					}
+					else if (this.dropped > 0) {
+						next = ChatResponse.newBuilder().setGap(Gap.newBuilder().setDroppedCount(this.dropped)).build();
+						this.dropped = 0;
+					}
+					else if (!this.queue.isEmpty()) {
+						next = this.queue.pollFirst();
+					}
+					else if (this.completing) {
+						this.done = true;
+						complete = true;
+					}
+					else {
+						this.draining = false;
+						return;
+					}
+				}
+				// Past done, no other thread drains: the end is written by this one alone.
+				if (failure != null) {
+					this.responses.onError(failure);
+					return;
+				}
+				if (complete) {
+					this.responses.onCompleted();
+					return;
+				}
+				this.responses.onNext(next);
+			}
+		}
+		catch (RuntimeException ex) {
+			synchronized (this.lock) {
+				this.done = true;
+				this.queue.clear();
+				this.draining = false;
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * Returns the number of events waiting for the member.
+	 * @return events queued
+	 */
+	int queued() {
+		synchronized (this.lock) {
+			return this.queue.size();
+		}
+	}
+
+	/**
+	 * Returns the largest number of events that waited for the member at once.
+	 * @return high-water mark of the queue
+	 */
+	int maxQueued() {
+		synchronized (this.lock) {
+			return this.maxQueued;
+		}
+	}
+
+	/**
+	 * Returns the number of events dropped for the member in all.
+	 * @return events dropped
+	 */
+	long droppedTotal() {
+		synchronized (this.lock) {
+			return this.droppedTotal;
+		}
+	}
+
+}
