@@ -54,7 +54,7 @@ class DeploymentConsistencyTests {
 					List.of("spring.datasource.url", "spring.datasource.username", "spring.datasource.password"),
 					Map.of()),
 			new DeployedService("chat-service", 9091, 8082,
-					List.of("spring.data.redis.host", "spring.data.redis.port", "spring.data.redis.password", "chat.broker",
+					List.of("spring.data.redis.host", "spring.data.redis.port", "spring.data.redis.password", "chat.broker.type",
 							"grpc.client.user-service.address"),
 					Map.of("user-service", "user-service")));
 

@@ -199,6 +199,7 @@ class HelmChartBehaviourTests {
 		assertThat(applicationProperties(rendered, "chat-service"))
 			.containsEntry("spring.data.redis.host", "chat-redis-master.databases.svc")
 			.containsEntry("spring.data.redis.port", "6379")
+			.containsEntry("chat.broker.type", "redis")
 			.containsEntry("grpc.client.user-service.address", "dns:///user-service-headless:9090");
 		assertSecretRef(container(rendered), "SPRING_DATA_REDIS_PASSWORD", "chat-redis", "redis-password");
 		assertThat(rendered.all(Secret.class)).isEmpty();
