@@ -91,10 +91,10 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 
 	@Override
 	public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
-		String requestId = RequestIds.fromCaller(headers.get(this.requestIdKey));
+		String callerRequestId = RequestIds.fromCaller(headers.get(this.requestIdKey));
 		GrpcCallAttributes attributes = new GrpcCallAttributes();
-		attributes.setRequestId((requestId != null) ? requestId : RequestIds.generate());
-		return new AccessLogTracer(this, fullMethodName, attributes);
+		attributes.setRequestId((callerRequestId != null) ? callerRequestId : RequestIds.generate());
+		return new AccessLogTracer(this, fullMethodName, attributes, callerRequestId != null);
 	}
 
 	private boolean isEnabled() {
@@ -102,30 +102,28 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 	}
 
 	private void write(AccessLogTracer call, Status status, long durationNanos) {
-		String method = truncate(call.fullMethodName);
-		String peer = peer(call.peer);
 		GrpcCallAttributes attributes = call.attributes;
-		String principal = truncate(attributes.getPrincipal());
-		String requestId = attributes.getRequestId();
 		Context context = call.context;
 		String traceId = (context != null) ? this.traceIds.apply(context) : null;
-		String code = status.getCode().name();
 
-		StringBuilder line = new StringBuilder(160);
+		StringBuilder line = new StringBuilder(192);
 		LoggingEventBuilder event = logger.atLevel(this.level);
-		append(line, event, "method", method);
-		append(line, event, "status", code);
+		// Values a caller chose are checked and quoted where needed; the others cannot break a line.
+		append(line, event, "method", truncate(call.fullMethodName), !call.methodKnown);
+		append(line, event, "status", status.getCode().name(), false);
 		line.append(" duration_ms=");
 		appendMillis(line, durationNanos);
 		event.addKeyValue("duration_ms", durationNanos / 1_000_000.0);
-		append(line, event, "peer", peer);
-		append(line, event, "principal", principal);
-		append(line, event, "request_id", requestId);
-		append(line, event, "trace_id", traceId);
+		SocketAddress peer = call.peer;
+		append(line, event, "peer", peer(peer), !(peer instanceof InetSocketAddress));
+		append(line, event, "principal", truncate(attributes.getPrincipal()), true);
+		append(line, event, "request_id", attributes.getRequestId(), call.callerRequestId);
+		append(line, event, "trace_id", traceId, false);
 		event.log(line.toString());
 	}
 
-	private static void append(StringBuilder line, LoggingEventBuilder event, String key, String value) {
+	private static void append(StringBuilder line, LoggingEventBuilder event, String key, String value,
+			boolean fromCaller) {
 		if (value == null) {
 			return;
 		}
@@ -134,7 +132,12 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 			line.append(' ');
 		}
 		line.append(key).append('=');
-		appendValue(line, value);
+		if (fromCaller) {
+			appendValue(line, value);
+		}
+		else {
+			line.append(value);
+		}
 	}
 
 	static void appendValue(StringBuilder line, String value) {
@@ -216,16 +219,23 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 
 		private final GrpcCallAttributes attributes;
 
+		private final boolean callerRequestId;
+
 		private final long startNanos;
 
 		private volatile Context context;
 
 		private volatile SocketAddress peer;
 
-		AccessLogTracer(GrpcAccessLog accessLog, String fullMethodName, GrpcCallAttributes attributes) {
+		// A method the server serves: its name is an identifier, not arbitrary caller input.
+		private volatile boolean methodKnown;
+
+		AccessLogTracer(GrpcAccessLog accessLog, String fullMethodName, GrpcCallAttributes attributes,
+				boolean callerRequestId) {
 			this.accessLog = accessLog;
 			this.fullMethodName = fullMethodName;
 			this.attributes = attributes;
+			this.callerRequestId = callerRequestId;
 			this.startNanos = System.nanoTime();
 		}
 
@@ -239,6 +249,7 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 		@Override
 		public void serverCallStarted(ServerCallInfo<?, ?> callInfo) {
 			this.peer = callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+			this.methodKnown = true;
 		}
 
 		@Override

@@ -1,0 +1,183 @@
+package dev.grpcplatform.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The numbers of one harness run: every measured round, and per workload and variant the medians
+ * over rounds and the medians of the in-round ratios to the bare server (a).
+ */
+final class BenchResults {
+
+	private final Map<String, Object> settings;
+
+	private final List<Round> rounds = new ArrayList<>();
+
+	private final Map<String, String> descriptions = new LinkedHashMap<>();
+
+	BenchResults(Map<String, Object> settings) {
+		this.settings = settings;
+	}
+
+	void describe(ServerVariant variant) {
+		this.descriptions.put(variant.name(), variant.description());
+	}
+
+	void add(Round round) {
+		this.rounds.add(round);
+	}
+
+	List<Round> rounds() {
+		return this.rounds;
+	}
+
+	List<Summary> summaries() {
+		List<Summary> summaries = new ArrayList<>();
+		List<String> workloads = this.rounds.stream().map(Round::workload).distinct().toList();
+		for (String workload : workloads) {
+			for (String variant : this.descriptions.keySet()) {
+				List<Round> own = this.rounds.stream()
+					.filter((round) -> round.workload().equals(workload) && round.variant().equals(variant))
+					.toList();
+				if (own.isEmpty()) {
+					continue;
+				}
+				List<Double> cpuRatios = new ArrayList<>();
+				List<Double> qpsRatios = new ArrayList<>();
+				for (Round round : own) {
+					this.rounds.stream()
+						.filter((base) -> base.workload().equals(workload) && base.variant().equals("a")
+								&& base.round() == round.round())
+						.findFirst()
+						.ifPresent((base) -> {
+							cpuRatios.add(round.cpuMicrosPerCall() / base.cpuMicrosPerCall());
+							qpsRatios.add(round.qps() / base.qps());
+						});
+				}
+				summaries.add(new Summary(workload, variant, this.descriptions.get(variant),
+						median(own.stream().map(Round::qps).toList()),
+						median(own.stream().map(Round::p50Micros).toList()),
+						median(own.stream().map(Round::p99Micros).toList()),
+						median(own.stream().map(Round::p999Micros).toList()),
+						median(own.stream().map(Round::cpuMicrosPerCall).toList()),
+						cpuRatios.isEmpty() ? null : median(cpuRatios), qpsRatios.isEmpty() ? null : median(qpsRatios),
+						own.stream().mapToLong(Round::failures).sum(), round(cpuRatios), round(qpsRatios)));
+			}
+		}
+		return summaries;
+	}
+
+	String markdown() {
+		StringBuilder out = new StringBuilder();
+		out.append("| workload | variant | QPS | p50 µs | p99 µs | p99.9 µs | server CPU µs/call | CPU/call ÷ a | QPS ÷ a | failed |\n");
+		out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+		for (Summary summary : summaries()) {
+			out.append(String.format(Locale.ROOT, "| %s | %s (%s) | %.0f | %.0f | %.0f | %.0f | %.1f | %s | %s | %d |%n",
+					summary.workload(), summary.variant(), summary.description(), summary.qps(), summary.p50Micros(),
+					summary.p99Micros(), summary.p999Micros(), summary.cpuMicrosPerCall(), ratio(summary.cpuRatio()),
+					ratio(summary.qpsRatio()), summary.failures()));
+		}
+		out.append('\n');
+		out.append("Medians over ").append(this.settings.get("rounds")).append(" rounds of ")
+			.append(this.settings.get("roundSeconds"))
+			.append(" s; ratios are medians of in-round ratios to a. Streaming: one call = one message echoed on a "
+					+ "long-lived bidirectional stream. Server CPU = user + system time of the server JVM ÷ calls.");
+		double maxForeign = this.rounds.stream().mapToDouble(Round::foreignLoad).max().orElse(0);
+		long repeated = this.rounds.stream().filter((round) -> round.attempts() > 1).count();
+		out.append(String.format(Locale.ROOT,
+				" Other processes used at most %.0f %% of the machine during a kept round (%d round(s) measured again "
+						+ "because others used more than %.0f %%).%n",
+				maxForeign * 100, repeated, ((Number) this.settings.get("maxForeignLoad")).doubleValue() * 100));
+		return out.toString();
+	}
+
+	private static String ratio(Double ratio) {
+		return (ratio != null) ? String.format(Locale.ROOT, "%.3f", ratio) : "";
+	}
+
+	Path write(Path directory, String name, String heading) throws IOException {
+		Files.createDirectories(directory);
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("settings", this.settings);
+		json.put("summary", summaries());
+		json.put("rounds", this.rounds);
+		ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+		Files.writeString(directory.resolve(name + ".json"), mapper.writeValueAsString(json), StandardCharsets.UTF_8);
+		Path markdown = directory.resolve(name + ".md");
+		Files.writeString(markdown, heading + "\n\n" + markdown(), StandardCharsets.UTF_8);
+		return markdown;
+	}
+
+	static double median(List<Double> values) {
+		List<Double> sorted = values.stream().sorted().toList();
+		int n = sorted.size();
+		return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+	}
+
+	private static List<Double> round(List<Double> values) {
+		return values.stream().map((value) -> Math.round(value * 1000) / 1000.0).toList();
+	}
+
+	/**
+	 * One measured window of one variant.
+	 *
+	 * @param workload unary or stream
+	 * @param variant variant name
+	 * @param round round number, from 1
+	 * @param calls calls (or stream messages) completed in the window
+	 * @param failures calls that failed in the window
+	 * @param seconds length of the window
+	 * @param qps calls per second
+	 * @param cpuMicrosPerCall server CPU time per call
+	 * @param systemShare share of the server CPU time spent in the kernel
+	 * @param p50Micros median latency
+	 * @param p99Micros 99th percentile latency
+	 * @param p999Micros 99.9th percentile latency
+	 * @param foreignLoad share of the machine other processes used during the window
+	 * @param attempts measurements taken until one was not disturbed by other processes (or gave up)
+	 */
+	record Round(String workload, String variant, int round, long calls, long failures, double seconds, double qps,
+			double cpuMicrosPerCall, double systemShare, double p50Micros, double p99Micros, double p999Micros,
+			double foreignLoad, int attempts) {
+
+		Round withAttempts(int attempts) {
+			return new Round(this.workload, this.variant, this.round, this.calls, this.failures, this.seconds, this.qps,
+					this.cpuMicrosPerCall, this.systemShare, this.p50Micros, this.p99Micros, this.p999Micros,
+					this.foreignLoad, attempts);
+		}
+
+	}
+
+	/**
+	 * Medians over the rounds of one workload and variant.
+	 *
+	 * @param workload unary or stream
+	 * @param variant variant name
+	 * @param description what the variant is
+	 * @param qps median calls per second
+	 * @param p50Micros median of the rounds' medians
+	 * @param p99Micros median of the rounds' 99th percentiles
+	 * @param p999Micros median of the rounds' 99.9th percentiles
+	 * @param cpuMicrosPerCall median server CPU per call
+	 * @param cpuRatio median of the in-round ratios of CPU per call to a
+	 * @param qpsRatio median of the in-round ratios of QPS to a
+	 * @param failures failed calls in all rounds
+	 * @param cpuRatios in-round ratios of CPU per call to a
+	 * @param qpsRatios in-round ratios of QPS to a
+	 */
+	record Summary(String workload, String variant, String description, double qps, double p50Micros, double p99Micros,
+			double p999Micros, double cpuMicrosPerCall, Double cpuRatio, Double qpsRatio, long failures,
+			List<Double> cpuRatios, List<Double> qpsRatios) {
+	}
+
+}

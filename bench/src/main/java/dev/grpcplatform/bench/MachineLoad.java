@@ -1,0 +1,74 @@
+package dev.grpcplatform.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * CPU use of the whole machine, to tell how much of it went to processes other than the harness and
+ * its servers while a round was measured (other builds on a shared machine distort every number).
+ */
+final class MachineLoad {
+
+	private MachineLoad() {
+	}
+
+	/**
+	 * Reads the machine's and this harness's CPU counters.
+	 * @param servers the harness's servers, whose CPU is not foreign
+	 * @return the counters
+	 */
+	static Sample sample(List<ServerProcess> servers) {
+		try {
+			String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+			long busy = 0;
+			long total = 0;
+			// cpu user nice system idle iowait irq softirq steal [guest guest_nice, already in user]
+			for (int i = 1; i <= 8 && i < cpu.length; i++) {
+				long ticks = Long.parseLong(cpu[i]);
+				total += ticks;
+				if (i != 4 && i != 5) {
+					busy += ticks;
+				}
+			}
+			long own = ownTicks(Path.of("/proc/self/stat"));
+			for (ServerProcess server : servers) {
+				own += server.cpuTicks();
+			}
+			return new Sample(busy, total, own);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read /proc/stat (the harness needs Linux)", ex);
+		}
+	}
+
+	static long ownTicks(Path stat) throws IOException {
+		String content = Files.readString(stat);
+		String[] fields = content.substring(content.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+	}
+
+	/**
+	 * CPU counters at one moment, in clock ticks.
+	 *
+	 * @param busyTicks busy time of all CPUs (steal included)
+	 * @param totalTicks all time of all CPUs
+	 * @param ownTicks CPU time of the harness and its servers
+	 */
+	record Sample(long busyTicks, long totalTicks, long ownTicks) {
+
+		/**
+		 * Share of the machine's capacity used by other processes since an earlier sample.
+		 * @param earlier the earlier sample
+		 * @return foreign busy time divided by all CPU time of the interval
+		 */
+		double foreignShareSince(Sample earlier) {
+			long total = this.totalTicks - earlier.totalTicks;
+			long foreign = (this.busyTicks - earlier.busyTicks) - (this.ownTicks - earlier.ownTicks);
+			return (total > 0) ? Math.max(0, foreign) / (double) total : 0;
+		}
+
+	}
+
+}

@@ -1,0 +1,65 @@
+package dev.grpcplatform.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Runs the harness in quick mode: every variant starts in its own JVM, serves both workloads and
+ * every call succeeds. The numbers are not judged: a few seconds of a cold JVM say nothing.
+ */
+class BenchHarnessIntegrationTests {
+
+	@Test
+	void quickModeMeasuresEveryVariantAndWorkloadWithoutAFailedCall(@TempDir Path results) throws Exception {
+		BenchOptions options = BenchOptions.parse("--quick", "--results-dir", results.toString(), "--log-dir",
+				results.resolve("logs").toString());
+		BenchHarness.Run run = new BenchHarness(options).run("--quick");
+
+		assertThat(run.failures()).isZero();
+		assertThat(run.results().summaries()).hasSize(6).allSatisfy((summary) -> {
+			assertThat(summary.qps()).as("%s %s QPS", summary.workload(), summary.variant()).isPositive();
+			assertThat(summary.cpuMicrosPerCall()).as("%s %s CPU", summary.workload(), summary.variant()).isPositive();
+			assertThat(summary.p99Micros()).isPositive();
+			assertThat(summary.cpuRatio()).isPositive();
+			assertThat(summary.failures()).isZero();
+		});
+		assertThat(run.results().summaries()).extracting(BenchResults.Summary::variant)
+			.containsExactly("a", "b", "c", "a", "b", "c");
+		assertThat(Files.readString(run.markdown())).contains("| unary | b (platform starter, every feature on) |");
+		assertThat(run.markdown().resolveSibling(run.markdown().getFileName().toString().replace(".md", ".json")))
+			.exists();
+		// Variant b really runs the platform: its access log wrote a line per call.
+		assertThat(Files.readString(results.resolve("logs").resolve("b.log")))
+			.contains("method=platform.bench.v1.BenchService/Unary status=OK");
+		assertThat(Files.readString(results.resolve("logs").resolve("c.log"))).doesNotContain("logging.AccessLog");
+	}
+
+	@Test
+	void unknownOptionsAreRejectedWithTheUsage() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> BenchOptions.parse("--rounds", "0"))
+			.withMessageContaining("--rounds must be positive");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> BenchOptions.parse("--fast"))
+			.withMessageContaining("usage:");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> BenchOptions.parse("--variants", "b,c"))
+			.withMessageContaining("baseline");
+	}
+
+	@Test
+	void starterIsRecognisedOnTheClassPathSoVariantCRunsWithoutIt() {
+		assertThat(BenchHarness.isPlatformStarter("/x/lib/grpc-platform-spring-boot-starter-0.1.0-SNAPSHOT.jar"))
+			.isTrue();
+		assertThat(BenchHarness.isPlatformStarter("/w/starter-autoconfigure/target/classes")).isTrue();
+		assertThat(BenchHarness.isPlatformStarter("/w/bench/target/classes")).isFalse();
+		assertThat(BenchHarness.isPlatformStarter("/x/lib/grpc-server-spring-boot-starter-3.1.0.RELEASE.jar")).isFalse();
+	}
+
+}
