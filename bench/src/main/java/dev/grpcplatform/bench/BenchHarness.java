@@ -28,7 +28,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class BenchHarness {
 
-	private static final int MAX_ATTEMPTS = 4;
+	private static final int MAX_ATTEMPTS = 3;
 
 	private final BenchOptions options;
 
@@ -127,6 +127,9 @@ public final class BenchHarness {
 	private BenchResults.Round measure(ServerProcess server, LoadGenerator load, LoadGenerator.Workload workload,
 			int seconds, int round) throws InterruptedException {
 		for (int attempt = 1;; attempt++) {
+			if (round > 0) {
+				awaitQuietMachine();
+			}
 			BenchResults.Round measured = measureOnce(server, load, workload, seconds, round);
 			if (round == 0 || measured.foreignLoad() <= this.options.maxForeignLoad || attempt == MAX_ATTEMPTS) {
 				return measured.withAttempts(attempt);
@@ -134,6 +137,30 @@ public final class BenchHarness {
 			progress("%s round %d %s disturbed: other processes used %.0f %% of the machine; measuring again",
 					workload.label(), round, server.variant().name(), measured.foreignLoad() * 100);
 			Thread.sleep(2000);
+		}
+	}
+
+	/**
+	 * Waits (up to two minutes) until other processes use at most the tolerated share of the machine,
+	 * so that rounds are measured while the harness has the machine to itself.
+	 */
+	private void awaitQuietMachine() throws InterruptedException {
+		if (this.options.maxForeignLoad >= 1) {
+			return;
+		}
+		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+		boolean announced = false;
+		while (System.nanoTime() < deadline) {
+			MachineLoad.Sample before = MachineLoad.sample(this.servers);
+			Thread.sleep(1000);
+			double foreign = MachineLoad.sample(this.servers).foreignShareSince(before);
+			if (foreign <= this.options.maxForeignLoad) {
+				return;
+			}
+			if (!announced) {
+				progress("waiting for other processes to leave the machine (they use %.0f %%)", foreign * 100);
+				announced = true;
+			}
 		}
 	}
 

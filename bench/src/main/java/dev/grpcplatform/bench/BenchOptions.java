@@ -59,14 +59,16 @@ final class BenchOptions {
 			  --workloads unary,stream which workloads (default both)
 			  --variants a,b,c         which servers: a bare grpc-java, b platform, c net.devh (default all),
 			                           a-pool: a with the platform's bounded executor,
-			                           b-<feature>: the platform without metrics, tracing, logging,
-			                           validation, errors, shutdown or limits (grpc-java's executor)
+			                           b-<feature>: the platform without metrics, tracing, logging
+			                           (request ids and access log), accesslog (lines only), validation,
+			                           errors, shutdown or limits (grpc-java's executor)
 			  --per-feature            also a-pool and b without each feature in turn (b-metrics, ...)
 			  --platform-property k=v  extra property for the platform variants (repeatable), e.g. security
 			  --header name=value      metadata the clients of platform variants send (repeatable),
 			                           e.g. --header "authorization=Bearer <token>"
-			  --max-foreign-load F     measure a round again (up to 4 times) when other processes used more
-			                           than this share of the machine meanwhile (default 0.10; 1 = never)
+			  --max-foreign-load F     before a round, wait (up to 2 min) until other processes use at most
+			                           this share of the machine, and measure it again (up to 3 times) if
+			                           they used more meanwhile (default 0.10; 1 = never)
 			  --server-jvm-option OPT  extra JVM option of every server (repeatable), e.g. for profiling
 			  --results-dir DIR        where results go (default bench/results)
 			  --log-dir DIR            server logs (default bench/target/bench-logs)
