@@ -34,6 +34,8 @@ public final class BenchHarness {
 
 	private final List<ServerProcess> servers = new ArrayList<>();
 
+	private final BenchSecurity security = BenchSecurity.generate();
+
 	private long totalFailures;
 
 	BenchHarness(BenchOptions options) {
@@ -79,7 +81,7 @@ public final class BenchHarness {
 				List<String> variantClassPath = variant.withPlatform() ? classPath
 						: classPath.stream().filter((entry) -> !isPlatformStarter(entry)).toList();
 				ServerProcess server = ServerProcess.start(variant, variantClassPath, this.options.serverJvmOptions,
-						this.options.logDirectory,
+						Map.of(BenchSecurity.SECRET_VARIABLE, this.security.secret()), this.options.logDirectory,
 						Duration.ofMinutes(2));
 				servers.add(server);
 				loads.put(variant.name(),
@@ -202,7 +204,15 @@ public final class BenchHarness {
 	}
 
 	private List<ServerVariant> variants() {
-		ServerVariant platform = ServerVariant.platform(this.options.platformProperties, this.options.headers);
+		// Every feature on includes authentication and authorization: a token with the bench scope.
+		List<String> properties = new ArrayList<>(this.security.serverProperties());
+		properties.addAll(this.options.platformProperties);
+		List<String> headers = new ArrayList<>();
+		if (this.options.headers.stream().noneMatch((header) -> header.regionMatches(true, 0, "authorization=", 0, 14))) {
+			headers.add(this.security.authorizationHeader());
+		}
+		headers.addAll(this.options.headers);
+		ServerVariant platform = ServerVariant.platform(properties, headers);
 		List<ServerVariant> variants = new ArrayList<>();
 		for (String name : this.options.variants) {
 			switch (name) {
@@ -241,6 +251,8 @@ public final class BenchHarness {
 		settings.put("concurrency", this.options.concurrency);
 		settings.put("payloadBytes", this.options.payloadBytes);
 		settings.put("platformProperties", this.options.platformProperties);
+		settings.put("platformAuthentication", "HS256 bearer token, scope " + BenchSecurity.SCOPE
+				+ " required of every bench method (per-run secret)");
 		settings.put("serverJvmOptions", this.options.serverJvmOptions);
 		settings.put("maxForeignLoad", this.options.maxForeignLoad);
 		settings.put("headers", this.options.headers.stream().map((header) -> header.substring(0, header.indexOf('=')))

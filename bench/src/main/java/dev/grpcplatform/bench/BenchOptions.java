@@ -60,12 +60,13 @@ final class BenchOptions {
 			  --variants a,b,c         which servers: a bare grpc-java, b platform, c net.devh (default all),
 			                           a-pool: a with the platform's bounded executor,
 			                           b-<feature>: the platform without metrics, tracing, logging
-			                           (request ids and access log), accesslog (lines only), validation,
-			                           errors, shutdown or limits (grpc-java's executor)
+			                           (request ids and access log), accesslog (lines only), security
+			                           (authentication and scopes), validation, errors, shutdown or
+			                           limits (grpc-java's executor)
 			  --per-feature            also a-pool and b without each feature in turn (b-metrics, ...)
-			  --platform-property k=v  extra property for the platform variants (repeatable), e.g. security
-			  --header name=value      metadata the clients of platform variants send (repeatable),
-			                           e.g. --header "authorization=Bearer <token>"
+			  --platform-property k=v  extra property for the platform variants (repeatable)
+			  --header name=value      metadata the clients of platform variants send (repeatable); by
+			                           default they send a bearer token of a secret made for the run
 			  --max-foreign-load F     before a round, wait (up to 2 min) until other processes use at most
 			                           this share of the machine, and measure it again (up to 3 times) if
 			                           they used more meanwhile (default 0.10; 1 = never)

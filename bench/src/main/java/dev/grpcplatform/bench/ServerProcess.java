@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	static ServerProcess start(ServerVariant variant, List<String> classPath, List<String> jvmOptions,
-			Path logDirectory, Duration timeout)
+			Map<String, String> environment, Path logDirectory, Duration timeout)
 			throws IOException, InterruptedException {
 		Files.createDirectories(logDirectory);
 		Path portFile = logDirectory.resolve(variant.name() + ".port");
@@ -64,9 +65,9 @@ final class ServerProcess implements AutoCloseable {
 			}
 		}
 		Path log = logDirectory.resolve(variant.name() + ".log");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		builder.environment().putAll(environment);
+		Process process = builder.start();
 		runningProcesses.add(process);
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!Files.exists(portFile) || Files.size(portFile) == 0) {

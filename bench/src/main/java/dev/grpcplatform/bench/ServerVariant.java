@@ -33,6 +33,7 @@ record ServerVariant(String name, String description, String mainClass, boolean 
 		FEATURE_OFF.put("logging", List.of("platform.grpc.logging.enabled=false"));
 		// Request ids stay; only the lines are not written.
 		FEATURE_OFF.put("accesslog", List.of("platform.grpc.logging.access-log.level=off"));
+		FEATURE_OFF.put("security", List.of("platform.grpc.security.enabled=false"));
 		FEATURE_OFF.put("validation", List.of("platform.grpc.validation.enabled=false"));
 		FEATURE_OFF.put("errors", List.of("platform.grpc.errors.enabled=false"));
 		FEATURE_OFF.put("shutdown", List.of("platform.grpc.shutdown.enabled=false"));

@@ -34,9 +34,13 @@ class BenchHarnessIntegrationTests {
 		assertThat(Files.readString(run.markdown())).contains("| unary | b (platform starter, every feature on) |");
 		assertThat(run.markdown().resolveSibling(run.markdown().getFileName().toString().replace(".md", ".json")))
 			.exists();
-		// Variant b really runs the platform: its access log wrote a line per call.
-		assertThat(Files.readString(results.resolve("logs").resolve("b.log")))
-			.contains("method=platform.bench.v1.BenchService/Unary status=OK");
+		// Variant b really runs the platform: its access log wrote a line per call, each for the
+		// caller its authentication found in the token; neither the token nor the secret is logged.
+		String platformLog = Files.readString(results.resolve("logs").resolve("b.log"));
+		assertThat(platformLog).contains("method=platform.bench.v1.BenchService/Unary status=OK")
+			.contains("principal=bench")
+			.doesNotContain("Bearer")
+			.doesNotContain("status=UNAUTHENTICATED");
 		assertThat(Files.readString(results.resolve("logs").resolve("c.log"))).doesNotContain("logging.AccessLog");
 	}
 
