@@ -159,20 +159,25 @@ function watchdogInput() {
  * A process of the suite with its output in a log file under target/.
  */
 export class ManagedProcess {
-  constructor(name, command, args, { logFile, postgresDataDirectory, env } = {}) {
+  /**
+   * @param {{postgresDataDirectory?: string, workDirectory?: string}} options the data directory of
+   *   an embedded PostgreSQL the process starts; a directory of the process that the watchdog
+   *   removes if the test process dies without stopping it
+   */
+  constructor(name, command, args, { postgresDataDirectory, workDirectory } = {}) {
     this.name = name;
     this.command = command;
     this.args = args;
-    this.logFile = logFile ?? path.join(targetDirectory, `${name}.log`);
+    this.logFile = path.join(targetDirectory, `${name}.log`);
     this.postgresDataDirectory = postgresDataDirectory;
-    this.env = env;
+    this.workDirectory = workDirectory;
   }
 
   start() {
     mkdirSync(path.dirname(this.logFile), { recursive: true });
     const log = openSync(this.logFile, 'w');
     try {
-      this.child = spawn(this.command, this.args, { stdio: ['ignore', log, log], env: { ...process.env, ...this.env } });
+      this.child = spawn(this.command, this.args, { stdio: ['ignore', log, log] });
     } finally {
       closeSync(log);
     }
@@ -183,7 +188,8 @@ export class ManagedProcess {
     this.pid = this.child.pid;
     if (this.pid) {
       running.add(this);
-      watchdogInput().write(`${JSON.stringify({ watch: { pid: this.pid, postgresDataDirectory: this.postgresDataDirectory } })}\n`);
+      const { pid, postgresDataDirectory, workDirectory } = this;
+      watchdogInput().write(`${JSON.stringify({ watch: { pid, postgresDataDirectory, workDirectory } })}\n`);
     }
     return this;
   }
@@ -259,7 +265,7 @@ export async function fetchText(url) {
  * A service jar run with java -jar under the dev profile, gRPC and Actuator on free loopback ports.
  */
 class ServiceProcess extends ManagedProcess {
-  constructor(name, jar, { grpcPort, managementPort, properties = [], postgresDataDirectory }) {
+  constructor(name, jar, { grpcPort, managementPort, properties = [], postgresDataDirectory, workDirectory }) {
     super(name, javaExecutable(), [
       // Startup speed over peak throughput: the suite makes a few hundred calls.
       '-XX:TieredStopAtLevel=1',
@@ -271,7 +277,7 @@ class ServiceProcess extends ManagedProcess {
       '--server.address=127.0.0.1',
       '--spring.main.banner-mode=off',
       ...properties,
-    ], { postgresDataDirectory });
+    ], { postgresDataDirectory, workDirectory });
     this.grpcPort = grpcPort;
     this.managementPort = managementPort;
     /** host:port of the gRPC server. */
@@ -299,6 +305,7 @@ class ServiceProcess extends ManagedProcess {
  * @returns {Promise<{userService: ServiceProcess, chatService: ServiceProcess, stop: () => Promise<void>}>}
  */
 export async function startServices() {
+  javaExecutable();
   const userJar = jars.userService;
   const chatJar = jars.chatService;
   const [userGrpc, userManagement, chatGrpc, chatManagement] = await freePorts(4);
@@ -308,6 +315,7 @@ export async function startServices() {
     grpcPort: userGrpc,
     managementPort: userManagement,
     postgresDataDirectory,
+    workDirectory,
     properties: [`--user-service.embedded-postgres.data-directory=${postgresDataDirectory}`],
   });
   const chatService = new ServiceProcess('chat-service', chatJar, {
@@ -358,7 +366,7 @@ export async function startPrometheus(targets) {
     `--config.file=${configFile}`,
     `--storage.tsdb.path=${path.join(workDirectory, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
-  ]);
+  ], { workDirectory });
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     await prometheus.stop(10_000);

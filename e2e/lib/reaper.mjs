@@ -5,7 +5,7 @@
 // processes it started and which it stopped; when that input ends without the test process having
 // stopped them (it crashed, or was killed with SIGKILL), the watchdog stops what is left, so no
 // service JVM, embedded PostgreSQL or Prometheus survives a failed run.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -103,7 +103,7 @@ export async function reap(entry, graceMs) {
 }
 
 async function watchdog() {
-  // One JSON object per line: {"watch": {pid, postgresDataDirectory}} or {"unwatch": pid}.
+  // One JSON object per line: {"watch": {pid, postgresDataDirectory, workDirectory}} or {"unwatch": pid}.
   const watched = new Map();
   let buffer = '';
   process.stdin.setEncoding('utf8');
@@ -121,7 +121,12 @@ async function watchdog() {
     }
   }
   // The test process is gone: whatever it did not stop is an orphan now.
-  await Promise.all([...watched.values()].map((entry) => reap(entry, 20_000)));
+  await Promise.all([...watched.values()].map(async (entry) => {
+    await reap(entry, 20_000);
+    if (entry.workDirectory) {
+      rmSync(entry.workDirectory, { recursive: true, force: true });
+    }
+  }));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--watchdog') {

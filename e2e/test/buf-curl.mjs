@@ -71,25 +71,20 @@ export function bufCurlTests(platform) {
     token = await mintTokenWithJar('buf-curl', 'users:read', 'users:write', 'chat:write');
   });
 
-  it('lists every service of user-service through reflection, without a token', async () => {
-    const { stdout } = ok(await curl(user().address, '', { auth: false, extra: ['--list-services'] }));
-    assert.deepEqual(stdout.trim().split('\n'), [
-      'grpc.health.v1.Health',
-      'grpc.reflection.v1.ServerReflection',
-      'grpc.reflection.v1alpha.ServerReflection',
-      'platform.user.v1.UserService',
-    ]);
-  });
-
-  it('lists every service of chat-service through reflection, without a token', async () => {
-    const { stdout } = ok(await curl(chat().address, '', { auth: false, extra: ['--list-services'] }));
-    assert.deepEqual(stdout.trim().split('\n'), [
-      'grpc.health.v1.Health',
-      'grpc.reflection.v1.ServerReflection',
-      'grpc.reflection.v1alpha.ServerReflection',
-      'platform.chat.v1.ChatService',
-    ]);
-  });
+  for (const [name, service, contract] of [
+    ['user-service', user, 'platform.user.v1.UserService'],
+    ['chat-service', chat, 'platform.chat.v1.ChatService'],
+  ]) {
+    it(`lists every service of ${name} through reflection, without a token`, async () => {
+      const { stdout } = ok(await curl(service().address, '', { auth: false, extra: ['--list-services'] }));
+      assert.deepEqual(stdout.trim().split('\n'), [
+        'grpc.health.v1.Health',
+        'grpc.reflection.v1.ServerReflection',
+        'grpc.reflection.v1alpha.ServerReflection',
+        contract,
+      ]);
+    });
+  }
 
   it('lists the methods of the contracts through reflection', async () => {
     const users = ok(await curl(user().address, '', { auth: false, extra: ['--list-methods'] })).stdout.trim().split('\n');

@@ -39,10 +39,20 @@ function assertStatus(error, code, message) {
 export function grpcJsTests(platform) {
   let users;
   let chats;
+  /** Two chat members, users of this run. */
+  let ada;
+  let bob;
 
-  before(() => {
+  const createUser = async (name, label = 'user') => {
+    const { response } = await unary(users, 'createUser', { name, email: email(label) }, { token: writer });
+    return response.user;
+  };
+
+  before(async () => {
     users = userServiceClient(platform.userService.address);
     chats = chatServiceClient(platform.chatService.address);
+    ada = await createUser('Ada');
+    bob = await createUser('Bob');
   });
 
   after(() => {
@@ -50,9 +60,20 @@ export function grpcJsTests(platform) {
     chats?.close();
   });
 
-  const createUser = async (name, label = 'user') => {
-    const { response } = await unary(users, 'createUser', { name, email: email(label) }, { token: writer });
-    return response.user;
+  /** A member's chat stream that has sent its join. */
+  const join = (room, user_id, options = {}) => {
+    const member = bidiStream(chats, 'chat', { token: chatter, ...options });
+    member.call.write({ join: { room_id: room, user_id } });
+    return member;
+  };
+
+  /** The next event of a member that stays is Bob leaving; then it leaves too, with OK. */
+  const assertBobLeft = async (stays) => {
+    const departure = await stays.next();
+    assert.equal(departure.event, 'member_left');
+    assert.deepEqual(departure.member_left.member, { user_id: bob.id, name: 'Bob' });
+    stays.call.end();
+    assert.equal(Code[(await stays.end()).code], 'OK');
   };
 
   describe('unary calls', () => {
@@ -200,20 +221,6 @@ export function grpcJsTests(platform) {
   });
 
   describe('bidirectional streaming: Chat', () => {
-    let ada;
-    let bob;
-
-    before(async () => {
-      ada = await createUser('Ada');
-      bob = await createUser('Bob');
-    });
-
-    const join = (room, user_id, options = {}) => {
-      const member = bidiStream(chats, 'chat', { token: chatter, ...options });
-      member.call.write({ join: { room_id: room, user_id } });
-      return member;
-    };
-
     it('two members of a room see each other join, talk and leave', async () => {
       const room = `room-${runId}`;
       const first = join(room, ada.id);
@@ -238,6 +245,7 @@ export function grpcJsTests(platform) {
         assert.deepEqual(message.sender, { user_id: ada.id, name: 'Ada' });
         assert.equal(message.client_message_id, 'a1');
         assert.match(message.message_id, /^[0-9A-HJKMNP-TV-Z]{26}$/);
+        assert.ok(Math.abs(Number(message.sent_at.seconds) * 1000 - Date.now()) < 60_000, 'sent_at is now');
       }
       second.call.write({ send: { text: 'Hi Ada' } });
       for (const member of [first, second]) {
@@ -251,11 +259,7 @@ export function grpcJsTests(platform) {
       second.call.end();
       const { code } = await second.end();
       assert.equal(Code[code], 'OK');
-      const departure = await first.next();
-      assert.equal(departure.event, 'member_left');
-      assert.deepEqual(departure.member_left.member, { user_id: bob.id, name: 'Bob' });
-      first.call.end();
-      assert.equal(Code[(await first.end()).code], 'OK');
+      await assertBobLeft(first);
     });
 
     it('joining as an unknown user is NOT_FOUND', async () => {
@@ -285,53 +289,30 @@ export function grpcJsTests(platform) {
   });
 
   describe('deadlines and cancellation', () => {
-    let carol;
-    let dave;
-
-    before(async () => {
-      carol = await createUser('Carol');
-      dave = await createUser('Dave');
-    });
+    /** Ada in a room, then Bob (with the given call options) once Ada has seen him join. */
+    const adaThenBob = async (room, options) => {
+      const stays = join(room, ada.id);
+      assert.equal((await stays.next()).event, 'joined');
+      const leaves = join(room, bob.id, options);
+      assert.equal((await leaves.next()).event, 'joined');
+      assert.equal((await stays.next()).event, 'member_joined');
+      return { stays, leaves };
+    };
 
     it('a chat stream whose deadline passes ends with DEADLINE_EXCEEDED and leaves the room', async () => {
-      const room = `deadline-${runId}`;
-      const stays = bidiStream(chats, 'chat', { token: chatter });
-      stays.call.write({ join: { room_id: room, user_id: carol.id } });
-      assert.equal((await stays.next()).event, 'joined');
-
       const started = Date.now();
-      const expires = bidiStream(chats, 'chat', { token: chatter, deadlineMs: 3_000 });
-      expires.call.write({ join: { room_id: room, user_id: dave.id } });
-      assert.equal((await expires.next()).event, 'joined');
-      assert.equal((await stays.next()).event, 'member_joined');
-
-      const { code, details } = await expires.end();
+      const { stays, leaves } = await adaThenBob(`deadline-${runId}`, { deadlineMs: 3_000 });
+      const { code, details } = await leaves.end();
       assert.equal(Code[code], 'DEADLINE_EXCEEDED', details);
       assert.ok(Date.now() - started >= 2_900, 'not before the deadline');
-      const departure = await stays.next();
-      assert.equal(departure.event, 'member_left');
-      assert.equal(departure.member_left.member.user_id, dave.id);
-      stays.call.end();
-      await stays.end();
+      await assertBobLeft(stays);
     });
 
     it('a chat stream the client cancels ends with CANCELLED and the server lets the others know', async () => {
-      const room = `cancel-${runId}`;
-      const stays = bidiStream(chats, 'chat', { token: chatter });
-      stays.call.write({ join: { room_id: room, user_id: carol.id } });
-      assert.equal((await stays.next()).event, 'joined');
-      const cancels = bidiStream(chats, 'chat', { token: chatter });
-      cancels.call.write({ join: { room_id: room, user_id: dave.id } });
-      assert.equal((await cancels.next()).event, 'joined');
-      assert.equal((await stays.next()).event, 'member_joined');
-
-      cancels.call.cancel();
-      assert.equal(Code[(await cancels.end()).code], 'CANCELLED');
-      const departure = await stays.next();
-      assert.equal(departure.event, 'member_left');
-      assert.deepEqual(departure.member_left.member, { user_id: dave.id, name: 'Dave' });
-      stays.call.end();
-      await stays.end();
+      const { stays, leaves } = await adaThenBob(`cancel-${runId}`);
+      leaves.call.cancel();
+      assert.equal(Code[(await leaves.end()).code], 'CANCELLED');
+      await assertBobLeft(stays);
     });
   });
 
