@@ -1,11 +1,13 @@
 // @grpc/grpc-js: Node's gRPC implementation (no grpc-java, no Netty on the client side) with the
 // contracts loaded from the proto module's descriptor set.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
 import {
   bidiStream, callMetadata, chatServiceClient, clientStream, Code, rejection, serverStream, unary, userServiceClient, withTimeout,
 } from '../lib/grpc.mjs';
+import { waitFor } from '../lib/platform.mjs';
 import { statusDetails } from '../lib/rpc-status.mjs';
 import { mintToken } from '../lib/tokens.mjs';
 
@@ -317,12 +319,16 @@ export function grpcJsTests(platform) {
   });
 
   describe('metadata: x-request-id', () => {
-    it('a request id sent comes back in the response headers', async () => {
+    it('a request id sent comes back in the response headers and names the call in the access log', async () => {
       const user = await createUser('Request Id 1');
       const { headers } = await unary(users, 'getUser', { id: user.id }, {
         metadata: callMetadata(reader, { 'x-request-id': `e2e-${runId}-1` }),
       });
       assert.deepEqual(headers.get('x-request-id'), [`e2e-${runId}-1`]);
+      // The same id in the service's access log line of the call, with the caller's principal.
+      const line = await waitFor('the access log line', () => readFileSync(platform.userService.logFile, 'utf8')
+        .split('\n').find((entry) => entry.includes(`request_id=e2e-${runId}-1`)));
+      assert.match(line, /AccessLog +: method=platform\.user\.v1\.UserService\/GetUser status=OK duration_ms=[0-9.]+ peer=127\.0\.0\.1:[0-9]+ principal=e2e-reader request_id=/);
     });
 
     it('without one, a generated id comes back', async () => {
