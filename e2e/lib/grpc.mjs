@@ -106,23 +106,18 @@ export class Inbox {
       this.items.push(item);
       this.waiters.shift()?.();
     });
-    this.status.then(() => {
-      for (const wake of this.waiters.splice(0)) {
-        wake();
-      }
-    });
     this.ended = false;
     this.status.then(() => {
       this.ended = true;
+      for (const wake of this.waiters.splice(0)) {
+        wake();
+      }
     });
   }
 
   /** The next message; fails when none comes within timeoutMs or the call ended without one. */
   async next(timeoutMs = 10_000) {
-    if (this.items.length === 0) {
-      if (this.ended) {
-        throw new Error(`the call ended (${JSON.stringify(await this.statusSummary())}) and no message is left`);
-      }
+    if (this.items.length === 0 && !this.ended) {
       let timer;
       await new Promise((resolve) => {
         const wake = () => {
@@ -135,11 +130,11 @@ export class Inbox {
         }, timeoutMs);
         this.waiters.push(wake);
       });
-      if (this.items.length === 0) {
-        throw new Error(this.ended
-          ? `the call ended (${JSON.stringify(await this.statusSummary())}) and no message is left`
-          : `no message within ${timeoutMs} ms`);
-      }
+    }
+    if (this.items.length === 0) {
+      throw new Error(this.ended
+        ? `the call ended (${JSON.stringify(await this.statusSummary())}) and no message is left`
+        : `no message within ${timeoutMs} ms`);
     }
     return this.items.shift();
   }

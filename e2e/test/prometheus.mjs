@@ -3,6 +3,7 @@
 // the configuration and each service's exposition.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 
 import { bidiStream, chatServiceClient, rejection, unary, userServiceClient } from '../lib/grpc.mjs';
 import { promtool, startPrometheus, waitFor } from '../lib/platform.mjs';
@@ -56,21 +57,26 @@ export function prometheusTests(platform) {
     .map(({ metric, value }) => ({ job: metric.job, instance: metric.instance, value: Number(value[1]) }))
     .sort((a, b) => a.job.localeCompare(b.job));
 
-  /** Polls until the query returns exactly the expected series (bounded: scrapes are every second). */
-  const awaitSeries = (expression, expected) => waitFor(`${expression} = ${JSON.stringify(expected)}`, async () => {
-    const actual = await series(expression);
-    for (const sample of actual) {
-      const wanted = expected.find((candidate) => candidate.job === sample.job);
-      // Counters only grow: above the expected value, waiting cannot help.
-      assert.ok(!wanted || sample.value <= wanted.value, `${expression}: ${JSON.stringify(actual)} exceeds ${JSON.stringify(expected)}`);
-    }
+  /**
+   * Polls until the query returns exactly the expected series (bounded: scrapes are every second);
+   * stops early once a value is above the expected one, since counters only grow.
+   */
+  const awaitSeries = async (expression, expected) => {
+    let actual;
+    const settled = () => isDeepStrictEqual(actual, expected) || actual.some((sample) => sample.value
+      > (expected.find((candidate) => candidate.job === sample.job)?.value ?? Number.POSITIVE_INFINITY));
     try {
-      assert.deepEqual(actual, expected);
-      return true;
-    } catch {
-      throw new Error(`last answer ${JSON.stringify(actual)}`);
+      await waitFor(`${expression} = ${JSON.stringify(expected)}`, async () => {
+        actual = await series(expression);
+        return settled();
+      }, { timeoutMs: 30_000, intervalMs: 250 });
+    } catch (error) {
+      if (actual === undefined) {
+        throw error;
+      }
     }
-  }, { timeoutMs: 30_000, intervalMs: 250 });
+    assert.deepEqual(actual, expected, expression);
+  };
 
   it('promtool accepts the scrape configuration', async () => {
     const { code, stdout, stderr } = await promtool(['check', 'config', prometheus.configFile]);
