@@ -1,0 +1,24 @@
+// The end-to-end suite: starts the real service jars once (node --test runs each test file in a
+// process of its own, so every suite is registered from this one file) and runs the independent
+// clients against them: buf curl, @grpc/grpc-js, and a real Prometheus with promtool.
+import { after, before, describe } from 'node:test';
+
+import { startServices } from '../lib/platform.mjs';
+import { bufCurlTests } from './buf-curl.mjs';
+import { grpcJsTests } from './grpc-js.mjs';
+import { prometheusTests } from './prometheus.mjs';
+
+/** Filled in by before(): {userService, chatService, stop}. */
+const platform = {};
+
+before(async () => {
+  Object.assign(platform, await startServices());
+}, { timeout: 300_000 });
+
+after(async () => {
+  await platform.stop?.();
+}, { timeout: 120_000 });
+
+describe('buf curl through server reflection', { timeout: 120_000 }, () => bufCurlTests(platform));
+describe('@grpc/grpc-js', { timeout: 180_000 }, () => grpcJsTests(platform));
+describe('Prometheus scraping both services', { timeout: 120_000 }, () => prometheusTests(platform));
