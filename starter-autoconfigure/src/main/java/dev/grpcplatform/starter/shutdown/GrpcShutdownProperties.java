@@ -28,7 +28,8 @@ public class GrpcShutdownProperties {
 	 * by themselves and are closed with UNAVAILABLE as soon as shutdown begins instead of after the
 	 * grace period.
 	 */
-	private List<String> closeImmediately = List.of("grpc.health.v1.Health/Watch");
+	private List<String> closeImmediately = List.of("grpc.health.v1.Health/Watch", "grpc.reflection.v1.ServerReflection",
+			"grpc.reflection.v1alpha.ServerReflection");
 
 	public boolean isEnabled() {
 		return this.enabled;

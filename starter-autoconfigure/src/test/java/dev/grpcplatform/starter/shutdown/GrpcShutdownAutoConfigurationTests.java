@@ -29,7 +29,8 @@ class GrpcShutdownAutoConfigurationTests {
 				.hasSingleBean(GrpcServerLifecycleListener.class);
 			GrpcShutdownProperties properties = context.getBean(GrpcShutdownProperties.class);
 			assertThat(properties.getGracePeriod()).isEqualTo(Duration.ofSeconds(30));
-			assertThat(properties.getCloseImmediately()).containsExactly("grpc.health.v1.Health/Watch");
+			assertThat(properties.getCloseImmediately()).containsExactly("grpc.health.v1.Health/Watch",
+					"grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
 		});
 	}
 

@@ -20,6 +20,9 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 
@@ -132,6 +135,24 @@ class GrpcShutdownIntegrationTests {
 			assertThat(watchEnd.getDescription()).isEqualTo(SHUTTING_DOWN);
 			assertThat(inFlight.isDone()).isFalse();
 			assertThat(inFlight.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getText()).isEqualTo("slow");
+			closing.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Test
+	void reflectionStreamAToolKeepsOpenEndsAsSoonAsShutdownBeginsInsteadOfAfterTheGracePeriod() throws Exception {
+		try (RunningServer server = RunningServer.start()) {
+			// buf curl and grpcurl keep their reflection stream open until they exit.
+			RecordingObserver<ServerReflectionResponse> reflection = new RecordingObserver<>();
+			StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(server.newChannel())
+				.serverReflectionInfo(reflection);
+			requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+			assertThat(reflection.next(TIMEOUT).hasListServicesResponse()).isTrue();
+			CompletableFuture<Void> closing = closeInBackground(server);
+			Status status = reflection.awaitEnd(TIMEOUT);
+			assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+			assertThat(status.getDescription()).isEqualTo(SHUTTING_DOWN);
+			// Well within the default grace period of 30 s.
 			closing.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}
