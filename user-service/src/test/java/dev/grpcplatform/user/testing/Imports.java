@@ -36,8 +36,7 @@ public final class Imports {
 	 */
 	public static ImportUsersResponse importUsers(UserServiceGrpc.UserServiceStub stub,
 			Iterator<ImportUsersRequest> items) {
-		CompletableFuture<ImportUsersResponse> summary = new CompletableFuture<>();
-		stub.importUsers(new ClientResponseObserver<ImportUsersRequest, ImportUsersResponse>() {
+		SummaryObserver summary = new SummaryObserver() {
 
 			private boolean halfClosed;
 
@@ -54,24 +53,10 @@ public final class Imports {
 				});
 			}
 
-			@Override
-			public void onNext(ImportUsersResponse response) {
-				summary.complete(response);
-			}
-
-			@Override
-			public void onError(Throwable error) {
-				summary.completeExceptionally(error);
-			}
-
-			@Override
-			public void onCompleted() {
-				summary.completeExceptionally(new IllegalStateException("completed without a summary"));
-			}
-
-		});
+		};
+		stub.importUsers(summary);
 		try {
-			return summary.get(2, TimeUnit.MINUTES);
+			return summary.summary().get(2, TimeUnit.MINUTES);
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof StatusRuntimeException status) {
@@ -86,6 +71,38 @@ public final class Imports {
 		catch (TimeoutException ex) {
 			throw new IllegalStateException("no summary within 2 minutes", ex);
 		}
+	}
+
+	/**
+	 * Receives the summary of an import into a future; subclasses decide how items are sent.
+	 */
+	public static class SummaryObserver implements ClientResponseObserver<ImportUsersRequest, ImportUsersResponse> {
+
+		private final CompletableFuture<ImportUsersResponse> summary = new CompletableFuture<>();
+
+		public CompletableFuture<ImportUsersResponse> summary() {
+			return this.summary;
+		}
+
+		@Override
+		public void beforeStart(ClientCallStreamObserver<ImportUsersRequest> requests) {
+		}
+
+		@Override
+		public void onNext(ImportUsersResponse response) {
+			this.summary.complete(response);
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			this.summary.completeExceptionally(error);
+		}
+
+		@Override
+		public void onCompleted() {
+			this.summary.completeExceptionally(new IllegalStateException("completed without a summary"));
+		}
+
 	}
 
 }
