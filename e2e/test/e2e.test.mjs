@@ -1,12 +1,14 @@
 // The end-to-end suite: starts the real service jars once (node --test runs each test file in a
 // process of its own, so every suite is registered from this one file) and runs the independent
-// clients against them: buf curl, @grpc/grpc-js, and a real Prometheus with promtool.
+// clients against them: buf curl, @grpc/grpc-js (calls, and describing both services through
+// server reflection), and a real Prometheus with promtool.
 import { after, before, describe } from 'node:test';
 
 import { startServices } from '../lib/platform.mjs';
 import { bufCurlTests } from './buf-curl.mjs';
 import { grpcJsTests } from './grpc-js.mjs';
 import { prometheusTests } from './prometheus.mjs';
+import { reflectionTests } from './reflection.mjs';
 
 /** Filled in by before(): {userService, chatService, stop}. */
 const platform = {};
@@ -21,4 +23,5 @@ after(async () => {
 
 describe('buf curl through server reflection', { timeout: 120_000 }, () => bufCurlTests(platform));
 describe('@grpc/grpc-js', { timeout: 180_000 }, () => grpcJsTests(platform));
+describe('@grpc/grpc-js describing both services through server reflection', { timeout: 120_000 }, () => reflectionTests(platform));
 describe('Prometheus scraping both services', { timeout: 120_000 }, () => prometheusTests(platform));
