@@ -62,8 +62,9 @@ final class BenchOptions {
 			                           b-<feature>: the platform without metrics, tracing, logging
 			                           (request ids and access log), accesslog (lines only), security
 			                           (authentication and scopes), validation, errors, shutdown or
-			                           limits (grpc-java's executor)
-			  --per-feature            also a-pool and b without each feature in turn (b-metrics, ...)
+			                           limits (grpc-java's executor); b-none: every feature off
+			                           but the bounded executor (Spring Boot and net.devh alone)
+			  --per-feature            also a-pool, b without each feature in turn (b-metrics, ...) and b-none
 			  --platform-property k=v  extra property for the platform variants (repeatable)
 			  --header name=value      metadata the clients of platform variants send (repeatable); by
 			                           default they send a bearer token of a secret made for the run

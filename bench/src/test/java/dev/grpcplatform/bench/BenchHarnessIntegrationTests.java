@@ -2,6 +2,7 @@ package dev.grpcplatform.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,24 @@ class BenchHarnessIntegrationTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> BenchOptions.parse("--variants", "b,c"))
 			.withMessageContaining("baseline");
+	}
+
+	@Test
+	void platformWithEveryFeatureOffKeepsOnlyTheBoundedExecutor() {
+		ServerVariant platform = ServerVariant.platform(List.of("platform.grpc.security.jwt.secret=s"),
+				List.of("authorization=Bearer t"));
+		ServerVariant none = ServerVariant.platformWithoutEachFeature(platform)
+			.stream()
+			.filter((variant) -> variant.name().equals("b-none"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(none.properties()).contains("platform.grpc.security.jwt.secret=s",
+				"platform.grpc.metrics.enabled=false", "platform.grpc.tracing.enabled=false",
+				"platform.grpc.logging.enabled=false", "platform.grpc.security.enabled=false", "platform.grpc.validation.enabled=false",
+				"platform.grpc.errors.enabled=false", "platform.grpc.shutdown.enabled=false",
+				"management.tracing.grpc.enabled=false")
+			.doesNotContain("platform.grpc.limits.enabled=false");
+		assertThat(none.headers()).isEqualTo(platform.headers());
 	}
 
 	@Test
