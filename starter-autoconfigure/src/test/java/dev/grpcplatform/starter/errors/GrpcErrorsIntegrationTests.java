@@ -9,8 +9,8 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
-import dev.grpcplatform.starter.testing.EchoGrpcService;
 import dev.grpcplatform.starter.testing.RunningServer;
+import dev.grpcplatform.starter.testing.SharedEchoServer;
 import dev.grpcplatform.starter.testing.TestGrpcApplication;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoResponse;
@@ -19,9 +19,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -51,35 +48,10 @@ class GrpcErrorsIntegrationTests {
 
 	@Nested
 	@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-	class WithDefaults {
+	class WithDefaults extends SharedEchoServer {
 
-		private RunningServer server;
-
-		private EchoServiceGrpc.EchoServiceBlockingStub blocking;
-
-		private EchoServiceGrpc.EchoServiceStub async;
-
-		@BeforeAll
-		void startServer() {
-			this.server = RunningServer.start("spring.application.name=echo-service");
-			this.blocking = EchoServiceGrpc.newBlockingStub(this.server.newChannel())
-				.withDeadlineAfter(10, TimeUnit.SECONDS);
-			this.async = EchoServiceGrpc.newStub(this.server.newChannel());
-		}
-
-		@AfterAll
-		void stopServer() {
-			this.server.close();
-		}
-
-		@BeforeEach
-		void forgetCalls() {
-			echoService().received.clear();
-			echoService().cancelledStreams.clear();
-		}
-
-		private EchoGrpcService echoService() {
-			return this.server.bean(EchoGrpcService.class);
+		WithDefaults() {
+			super("spring.application.name=echo-service");
 		}
 
 		@Test
@@ -245,14 +217,6 @@ class GrpcErrorsIntegrationTests {
 		void callsThatSucceedAreUntouched() {
 			EchoResponse response = this.blocking.echo(EchoRequest.newBuilder().setText("hello").build());
 			assertThat(response.getText()).isEqualTo("hello");
-		}
-
-		private void awaitCancelledStream(String firstText) throws InterruptedException {
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (!echoService().cancelledStreams.contains(firstText) && System.nanoTime() < deadline) {
-				Thread.sleep(10);
-			}
-			assertThat(echoService().cancelledStreams).contains(firstText);
 		}
 
 	}

@@ -10,6 +10,7 @@ import com.google.protobuf.ByteString;
 import dev.grpcplatform.starter.server.GrpcCallAttributes;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import dev.grpcplatform.starter.testing.EchoGrpcService;
+import dev.grpcplatform.starter.testing.RawMethods;
 import dev.grpcplatform.starter.testing.RunningServer;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoServiceGrpc;
@@ -17,7 +18,6 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -125,7 +125,7 @@ class GrpcAccessLogIntegrationTests {
 				"platform.grpc.limits.max-inbound-message-size=1KB");
 		Channel channel = this.server.newChannel();
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> ClientCalls.blockingUnaryCall(channel, bytesMethod("attacker.Chosen/Name"),
+			.isThrownBy(() -> ClientCalls.blockingUnaryCall(channel, RawMethods.unary("attacker.Chosen/Name"),
 					CallOptions.DEFAULT, new byte[0]))
 			.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
 		assertThat(awaitLine(output, "method=attacker.Chosen/Name ")).contains("status=UNIMPLEMENTED");
@@ -141,7 +141,7 @@ class GrpcAccessLogIntegrationTests {
 		this.server = RunningServer.start(new Class<?>[] { AccessLogTestApplication.class });
 		String forged = "x/y status=OK principal=admin\" request_id=forged";
 		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> ClientCalls
-			.blockingUnaryCall(this.server.newChannel(), bytesMethod(forged), CallOptions.DEFAULT, new byte[0]));
+			.blockingUnaryCall(this.server.newChannel(), RawMethods.unary(forged), CallOptions.DEFAULT, new byte[0]));
 		String line = awaitLine(output, "status=UNIMPLEMENTED");
 		assertThat(line).contains("method=\"x/y status=OK principal=admin\\\" request_id=forged\" status=UNIMPLEMENTED")
 			.doesNotContain("principal=admin ");
@@ -219,39 +219,11 @@ class GrpcAccessLogIntegrationTests {
 		throw new AssertionError("No access log line containing '" + containing + "' in:\n" + output.getOut());
 	}
 
-	private static MethodDescriptor<byte[], byte[]> bytesMethod(String fullName) {
-		return MethodDescriptor.<byte[], byte[]>newBuilder()
-			.setType(MethodDescriptor.MethodType.UNARY)
-			.setFullMethodName(fullName)
-			.setRequestMarshaller(new BytesMarshaller())
-			.setResponseMarshaller(new BytesMarshaller())
-			.build();
-	}
-
 	private static EchoRequest request(String text) {
 		return EchoRequest.newBuilder().setText(text).build();
 	}
 
 	private record Call(Metadata headers, Metadata trailers) {
-	}
-
-	static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-
-		@Override
-		public java.io.InputStream stream(byte[] value) {
-			return new java.io.ByteArrayInputStream(value);
-		}
-
-		@Override
-		public byte[] parse(java.io.InputStream stream) {
-			try {
-				return stream.readAllBytes();
-			}
-			catch (java.io.IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
-			}
-		}
-
 	}
 
 	@SpringBootConfiguration

@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import com.google.protobuf.ByteString;
+import dev.grpcplatform.starter.testing.RawMethods;
 import dev.grpcplatform.starter.testing.RunningServer;
 import dev.grpcplatform.starter.testing.TestGrpcApplication;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
@@ -160,12 +161,7 @@ class GrpcMetricsIntegrationTests {
 		this.server = RunningServer.startWithWebServer(new Class<?>[] { TestGrpcApplication.class },
 				"platform.grpc.limits.max-inbound-message-size=1KB");
 		Channel channel = this.server.newChannel();
-		MethodDescriptor<byte[], byte[]> unknown = MethodDescriptor.<byte[], byte[]>newBuilder()
-			.setType(MethodDescriptor.MethodType.UNARY)
-			.setFullMethodName("attacker.Chosen/Name42")
-			.setRequestMarshaller(new BytesMarshaller())
-			.setResponseMarshaller(new BytesMarshaller())
-			.build();
+		MethodDescriptor<byte[], byte[]> unknown = RawMethods.unary("attacker.Chosen/Name42");
 		assertThatExceptionOfType(StatusRuntimeException.class)
 			.isThrownBy(() -> ClientCalls.blockingUnaryCall(channel, unknown, CallOptions.DEFAULT, new byte[0]))
 			.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
@@ -334,25 +330,6 @@ class GrpcMetricsIntegrationTests {
 			}
 
 		};
-	}
-
-	static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-
-		@Override
-		public java.io.InputStream stream(byte[] value) {
-			return new java.io.ByteArrayInputStream(value);
-		}
-
-		@Override
-		public byte[] parse(java.io.InputStream stream) {
-			try {
-				return stream.readAllBytes();
-			}
-			catch (IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
-			}
-		}
-
 	}
 
 }

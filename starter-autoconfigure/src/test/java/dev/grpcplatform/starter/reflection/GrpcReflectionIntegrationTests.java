@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.grpcplatform.starter.testing.QueueingObserver;
 import dev.grpcplatform.starter.testing.RunningServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -87,24 +88,6 @@ class GrpcReflectionIntegrationTests {
 		}
 		assertThat(result).isInstanceOf(ServerReflectionResponse.class);
 		return (ServerReflectionResponse) result;
-	}
-
-	private record QueueingObserver<T>(LinkedBlockingQueue<Object> results) implements StreamObserver<T> {
-
-		@Override
-		public void onNext(T value) {
-			this.results.add(value);
-		}
-
-		@Override
-		public void onError(Throwable t) {
-			this.results.add(Status.fromThrowable(t).asRuntimeException());
-		}
-
-		@Override
-		public void onCompleted() {
-		}
-
 	}
 
 }

@@ -25,6 +25,7 @@ import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import dev.grpcplatform.starter.testing.CallerGrpcService;
 import dev.grpcplatform.starter.testing.CallerTestApplication;
 import dev.grpcplatform.starter.testing.EchoCalls;
+import dev.grpcplatform.starter.testing.QueueingObserver;
 import dev.grpcplatform.starter.testing.RunningServer;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoServiceGrpc;
@@ -396,24 +397,6 @@ class GrpcSecurityIntegrationTests {
 			.stream()
 			.map(io.grpc.reflection.v1alpha.ServiceResponse::getName)
 			.toList();
-	}
-
-	private record QueueingObserver<T>(LinkedBlockingQueue<Object> results) implements StreamObserver<T> {
-
-		@Override
-		public void onNext(T value) {
-			this.results.add(value);
-		}
-
-		@Override
-		public void onError(Throwable t) {
-			this.results.add(Status.fromThrowable(t).asRuntimeException());
-		}
-
-		@Override
-		public void onCompleted() {
-		}
-
 	}
 
 	/**

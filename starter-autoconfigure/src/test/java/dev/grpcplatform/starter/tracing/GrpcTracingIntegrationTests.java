@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import dev.grpcplatform.starter.testing.RawMethods;
 import dev.grpcplatform.starter.testing.RunningServer;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoResponse;
@@ -191,12 +192,7 @@ class GrpcTracingIntegrationTests {
 			.isThrownBy(() -> stub.echo(request("a").toBuilder().setFailWith("not-found").build()));
 		assertThatExceptionOfType(StatusRuntimeException.class)
 			.isThrownBy(() -> stub.echo(request("b").toBuilder().setFailWith("internal").build()));
-		MethodDescriptor<byte[], byte[]> unknown = MethodDescriptor.<byte[], byte[]>newBuilder()
-			.setType(MethodDescriptor.MethodType.UNARY)
-			.setFullMethodName("platform.testing.v1.EchoService/Missing")
-			.setRequestMarshaller(new ByteArrayMarshaller())
-			.setResponseMarshaller(new ByteArrayMarshaller())
-			.build();
+		MethodDescriptor<byte[], byte[]> unknown = RawMethods.unary("platform.testing.v1.EchoService/Missing");
 		assertThatExceptionOfType(StatusRuntimeException.class)
 			.isThrownBy(() -> ClientCalls.blockingUnaryCall(this.server.newChannel(), unknown, CallOptions.DEFAULT,
 					new byte[0]))
@@ -262,25 +258,6 @@ class GrpcTracingIntegrationTests {
 
 	private static EchoRequest request(String text) {
 		return EchoRequest.newBuilder().setText(text).build();
-	}
-
-	static final class ByteArrayMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-
-		@Override
-		public java.io.InputStream stream(byte[] value) {
-			return new java.io.ByteArrayInputStream(value);
-		}
-
-		@Override
-		public byte[] parse(java.io.InputStream stream) {
-			try {
-				return stream.readAllBytes();
-			}
-			catch (java.io.IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
-			}
-		}
-
 	}
 
 	@SpringBootConfiguration

@@ -13,6 +13,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import dev.grpcplatform.starter.testing.EchoGrpcService;
 import dev.grpcplatform.starter.testing.RunningServer;
+import dev.grpcplatform.starter.testing.SharedEchoServer;
 import dev.grpcplatform.starter.testing.TestGrpcApplication;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoResponse;
@@ -21,9 +22,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -51,35 +49,10 @@ class GrpcValidationIntegrationTests {
 
 	@Nested
 	@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-	class WithDefaults {
+	class WithDefaults extends SharedEchoServer {
 
-		private RunningServer server;
-
-		private EchoServiceGrpc.EchoServiceBlockingStub blocking;
-
-		private EchoServiceGrpc.EchoServiceStub async;
-
-		@BeforeAll
-		void startServer() {
-			this.server = RunningServer.start("spring.application.name=echo-service");
-			this.blocking = EchoServiceGrpc.newBlockingStub(this.server.newChannel())
-				.withDeadlineAfter(10, TimeUnit.SECONDS);
-			this.async = EchoServiceGrpc.newStub(this.server.newChannel());
-		}
-
-		@AfterAll
-		void stopServer() {
-			this.server.close();
-		}
-
-		@BeforeEach
-		void forgetCalls() {
-			echoService().received.clear();
-			echoService().cancelledStreams.clear();
-		}
-
-		private EchoGrpcService echoService() {
-			return this.server.bean(EchoGrpcService.class);
+		WithDefaults() {
+			super("spring.application.name=echo-service");
 		}
 
 		@Test
@@ -186,14 +159,6 @@ class GrpcValidationIntegrationTests {
 				.containsExactly("email");
 			awaitCancelledStream("first");
 			assertThat(echoService().received).extracting(EchoRequest::getText).containsExactly("first");
-		}
-
-		private void awaitCancelledStream(String firstText) throws InterruptedException {
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (!echoService().cancelledStreams.contains(firstText) && System.nanoTime() < deadline) {
-				Thread.sleep(10);
-			}
-			assertThat(echoService().cancelledStreams).contains(firstText);
 		}
 
 	}

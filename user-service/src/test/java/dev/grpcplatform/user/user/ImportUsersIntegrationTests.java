@@ -9,11 +9,9 @@ import dev.grpcplatform.proto.user.v1.ImportFailure;
 import dev.grpcplatform.proto.user.v1.ImportUsersRequest;
 import dev.grpcplatform.proto.user.v1.ImportUsersResponse;
 import dev.grpcplatform.user.testing.Imports;
-import dev.grpcplatform.user.testing.RunningUserService;
-import dev.grpcplatform.user.testing.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.grpcplatform.user.testing.UserServiceWithDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -26,25 +24,8 @@ class ImportUsersIntegrationTests {
 
 	private static final int ITEMS = 10_000;
 
-	private static TestDatabase database;
-
-	private static RunningUserService service;
-
-	@BeforeAll
-	static void start() {
-		database = TestDatabase.start();
-		service = RunningUserService.start(database.properties());
-	}
-
-	@AfterAll
-	static void stop() {
-		if (service != null) {
-			service.close();
-		}
-		if (database != null) {
-			database.close();
-		}
-	}
+	@RegisterExtension
+	static final UserServiceWithDatabase app = new UserServiceWithDatabase();
 
 	@Test
 	void importOfTenThousandItemsWithThreeInvalidCreatesTheOtherNineThousandNineHundredNinetySeven() {
@@ -61,14 +42,14 @@ class ImportUsersIntegrationTests {
 			return Imports.item(user.build());
 		}).iterator();
 		long started = System.nanoTime();
-		ImportUsersResponse summary = Imports.importUsers(service.asyncStub(), items);
+		ImportUsersResponse summary = Imports.importUsers(app.service().asyncStub(), items);
 		System.out.printf("ImportUsers: %d items in %d ms%n", ITEMS, (System.nanoTime() - started) / 1_000_000);
 		assertThat(summary.getCreatedCount()).isEqualTo(9_997);
 		assertThat(summary.getFailedCount()).isEqualTo(3);
 		assertThat(summary.getFailuresList()).extracting(ImportFailure::getIndex, ImportFailure::getField)
 			.containsExactly(tuple(0L, "email"), tuple(5_123L, "email"), tuple(9_999L, "email"));
-		assertThat(database.queryForLong("SELECT count(*) FROM users")).isEqualTo(9_997);
-		assertThat(database.queryForLong("SELECT count(*) FROM users WHERE email = 'imported9998@example.com'"))
+		assertThat(app.database().queryForLong("SELECT count(*) FROM users")).isEqualTo(9_997);
+		assertThat(app.database().queryForLong("SELECT count(*) FROM users WHERE email = 'imported9998@example.com'"))
 			.isOne();
 	}
 

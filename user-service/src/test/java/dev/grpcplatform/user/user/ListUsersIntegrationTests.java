@@ -10,15 +10,14 @@ import dev.grpcplatform.proto.user.v1.ListUsersRequest;
 import dev.grpcplatform.proto.user.v1.ListUsersResponse;
 import dev.grpcplatform.proto.user.v1.User;
 import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
-import dev.grpcplatform.user.testing.RunningUserService;
-import dev.grpcplatform.user.testing.TestDatabase;
+import dev.grpcplatform.user.testing.UserServiceWithDatabase;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -36,18 +35,15 @@ class ListUsersIntegrationTests {
 	// Far below what the server would hold if it read all users at once (well over 100 MiB).
 	private static final long HEAP_GROWTH_BOUND = 64L * 1024 * 1024;
 
-	private static TestDatabase database;
-
-	private static RunningUserService service;
+	@RegisterExtension
+	static final UserServiceWithDatabase app = new UserServiceWithDatabase(PageQueryCounter.class);
 
 	private static PageQueryCounter queries;
 
 	@BeforeAll
-	static void start() {
-		database = TestDatabase.start();
-		service = RunningUserService.start(new Class<?>[] { PageQueryCounter.class }, database.properties());
-		queries = service.context().getBean(PageQueryCounter.class);
-		database.execute("""
+	static void insertUsers() {
+		queries = app.service().context().getBean(PageQueryCounter.class);
+		app.database().execute("""
 				INSERT INTO users (name, email, status, roles, metadata)
 				SELECT 'User ' || g, 'user' || g || '@example.com',
 					CASE WHEN g % 10 = 0 THEN 'INACTIVE' ELSE 'ACTIVE' END,
@@ -55,16 +51,6 @@ class ListUsersIntegrationTests {
 					jsonb_build_object('team', repeat('t', 400), 'note', repeat('n', 500))
 				FROM generate_series(1, USERS) AS g
 				""".replace("USERS", Integer.toString(USERS)));
-	}
-
-	@AfterAll
-	static void stop() {
-		if (service != null) {
-			service.close();
-		}
-		if (database != null) {
-			database.close();
-		}
 	}
 
 	@BeforeEach
@@ -168,7 +154,7 @@ class ListUsersIntegrationTests {
 
 	@Test
 	void aDeadlinePassingMidStreamEndsItAndStopsTheQueries() {
-		Iterator<ListUsersResponse> pages = service.blockingStub()
+		Iterator<ListUsersResponse> pages = app.service().blockingStub()
 			.withDeadlineAfter(300, TimeUnit.MILLISECONDS)
 			.listUsers(ListUsersRequest.getDefaultInstance());
 		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> {
@@ -182,7 +168,7 @@ class ListUsersIntegrationTests {
 	}
 
 	private static UserServiceGrpc.UserServiceBlockingStub stub() {
-		return service.blockingStub().withDeadlineAfter(2, TimeUnit.MINUTES);
+		return app.service().blockingStub().withDeadlineAfter(2, TimeUnit.MINUTES);
 	}
 
 	private static void awaitStableQueryCount() {

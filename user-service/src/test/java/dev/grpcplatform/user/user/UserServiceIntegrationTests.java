@@ -20,15 +20,13 @@ import dev.grpcplatform.proto.user.v1.ListUsersResponse;
 import dev.grpcplatform.proto.user.v1.User;
 import dev.grpcplatform.proto.user.v1.UserStatus;
 import dev.grpcplatform.user.testing.Imports;
-import dev.grpcplatform.user.testing.RunningUserService;
-import dev.grpcplatform.user.testing.TestDatabase;
+import dev.grpcplatform.user.testing.UserServiceWithDatabase;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -40,35 +38,18 @@ import static org.assertj.core.api.Assertions.tuple;
  */
 class UserServiceIntegrationTests {
 
-	private static TestDatabase database;
-
-	private static RunningUserService service;
-
-	@BeforeAll
-	static void start() {
-		database = TestDatabase.start();
-		service = RunningUserService.start(database.properties());
-	}
-
-	@AfterAll
-	static void stop() {
-		if (service != null) {
-			service.close();
-		}
-		if (database != null) {
-			database.close();
-		}
-	}
+	@RegisterExtension
+	static final UserServiceWithDatabase app = new UserServiceWithDatabase();
 
 	@BeforeEach
 	void emptyTable() {
-		database.execute("TRUNCATE users");
+		app.database().execute("TRUNCATE users");
 	}
 
 	@Test
 	void createUserReturnsTheUserWithItsIdAndCreationTime() {
 		Instant before = Instant.now().minusSeconds(60);
-		User user = service.blockingStub()
+		User user = app.service().blockingStub()
 			.createUser(CreateUserRequest.newBuilder()
 				.setName("Ada Lovelace")
 				.setEmail("ada@example.com")
@@ -92,7 +73,10 @@ class UserServiceIntegrationTests {
 	@Test
 	void getUserReturnsTheUserAsCreated() {
 		User created = create("Grace Hopper", "grace@example.com", UserStatus.USER_STATUS_INACTIVE);
-		User read = service.blockingStub().getUser(GetUserRequest.newBuilder().setId(created.getId()).build()).getUser();
+		User read = app.service()
+			.blockingStub()
+			.getUser(GetUserRequest.newBuilder().setId(created.getId()).build())
+			.getUser();
 		assertThat(read).isEqualTo(created);
 		assertThat(read.hasPhone()).isFalse();
 		assertThat(read.getStatus()).isEqualTo(UserStatus.USER_STATUS_INACTIVE);
@@ -101,7 +85,7 @@ class UserServiceIntegrationTests {
 	@Test
 	void getUserOfAnUnknownIdFailsWithNotFound() {
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> service.blockingStub().getUser(GetUserRequest.newBuilder().setId(424242).build()))
+			.isThrownBy(() -> app.service().blockingStub().getUser(GetUserRequest.newBuilder().setId(424242).build()))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
 				assertThat(ex.getStatus().getDescription()).isEqualTo("user 424242 not found");
@@ -112,7 +96,7 @@ class UserServiceIntegrationTests {
 	@Test
 	void getUserWithAnIdThatIsNotPositiveFailsWithInvalidArgument() {
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> service.blockingStub().getUser(GetUserRequest.newBuilder().setId(-1).build()))
+			.isThrownBy(() -> app.service().blockingStub().getUser(GetUserRequest.newBuilder().setId(-1).build()))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 				assertThat(fieldsOf(ex)).containsExactly("id");
@@ -128,7 +112,7 @@ class UserServiceIntegrationTests {
 				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
 				assertThat(errorInfo(ex).getReason()).isEqualTo("ALREADY_EXISTS");
 			});
-		assertThat(database.queryForLong("SELECT count(*) FROM users")).isEqualTo(1);
+		assertThat(app.database().queryForLong("SELECT count(*) FROM users")).isEqualTo(1);
 	}
 
 	@Test
@@ -141,13 +125,13 @@ class UserServiceIntegrationTests {
 			.putMetadata("Bad Key", "v")
 			.build();
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> service.blockingStub().createUser(request))
+			.isThrownBy(() -> app.service().blockingStub().createUser(request))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 				assertThat(fieldsOf(ex)).containsExactlyInAnyOrder("name", "email", "roles[0]", "phone",
 						"metadata[\"Bad Key\"]");
 			});
-		assertThat(database.queryForLong("SELECT count(*) FROM users")).isZero();
+		assertThat(app.database().queryForLong("SELECT count(*) FROM users")).isZero();
 	}
 
 	@Test
@@ -238,7 +222,7 @@ class UserServiceIntegrationTests {
 				Imports.item(user(3).toBuilder().setEmail("EXISTING@example.com").build()), Imports.item(user(4)),
 				Imports.item(user(5).toBuilder().setEmail(user(4).getEmail().toUpperCase()).build()),
 				Imports.item(user(6).toBuilder().addRoles("ok").addRoles("Not OK").build()));
-		ImportUsersResponse summary = Imports.importUsers(service.asyncStub(), items.iterator());
+		ImportUsersResponse summary = Imports.importUsers(app.service().asyncStub(), items.iterator());
 		assertThat(summary.getCreatedCount()).isEqualTo(2);
 		assertThat(summary.getFailedCount()).isEqualTo(5);
 		assertThat(summary.getFailuresList())
@@ -247,12 +231,12 @@ class UserServiceIntegrationTests {
 					tuple(2L, "email", "must be a valid email address"),
 					tuple(3L, "email", "email already exists"), tuple(5L, "email", "email already exists"),
 					tuple(6L, "roles[1]", "does not match regex pattern `^[a-z][a-z0-9_.:-]{0,63}$`"));
-		assertThat(database.queryForLong("SELECT count(*) FROM users")).isEqualTo(3);
+		assertThat(app.database().queryForLong("SELECT count(*) FROM users")).isEqualTo(3);
 	}
 
 	@Test
 	void importUsersKeepsTheValidItemsOfABatchInWhichTheDatabaseRejectsOne() {
-		database.execute("ALTER TABLE users ADD CONSTRAINT test_no_reserved_name CHECK (name <> 'Reserved')");
+		app.database().execute("ALTER TABLE users ADD CONSTRAINT test_no_reserved_name CHECK (name <> 'Reserved')");
 		try {
 			List<ImportUsersRequest> items = new ArrayList<>();
 			for (int i = 0; i < 10; i++) {
@@ -260,22 +244,23 @@ class UserServiceIntegrationTests {
 				items.add(Imports.item(user));
 			}
 			items.add(Imports.item(user(99).toBuilder().setEmail(user(0).getEmail()).build()));
-			ImportUsersResponse summary = Imports.importUsers(service.asyncStub(), items.iterator());
+			ImportUsersResponse summary = Imports.importUsers(app.service().asyncStub(), items.iterator());
 			assertThat(summary.getCreatedCount()).isEqualTo(9);
 			assertThat(summary.getFailuresList())
 				.extracting(ImportFailure::getIndex, ImportFailure::getField, ImportFailure::getReason)
 				.containsExactly(tuple(4L, "", "rejected by the database (constraint violation)"),
 						tuple(10L, "email", "email already exists"));
-			assertThat(database.queryForLong("SELECT count(*) FROM users")).isEqualTo(9);
+			assertThat(app.database().queryForLong("SELECT count(*) FROM users")).isEqualTo(9);
 		}
 		finally {
-			database.execute("ALTER TABLE users DROP CONSTRAINT test_no_reserved_name");
+			app.database().execute("ALTER TABLE users DROP CONSTRAINT test_no_reserved_name");
 		}
 	}
 
 	@Test
 	void importUsersOfAnEmptyStreamCreatesNothing() {
-		ImportUsersResponse summary = Imports.importUsers(service.asyncStub(), List.<ImportUsersRequest>of().iterator());
+		ImportUsersResponse summary = Imports.importUsers(app.service().asyncStub(),
+				List.<ImportUsersRequest>of().iterator());
 		assertThat(summary).isEqualTo(ImportUsersResponse.getDefaultInstance());
 	}
 
@@ -284,7 +269,7 @@ class UserServiceIntegrationTests {
 		Iterator<ImportUsersRequest> items = IntStream.range(0, 1200)
 			.mapToObj((i) -> ImportUsersRequest.getDefaultInstance())
 			.iterator();
-		ImportUsersResponse summary = Imports.importUsers(service.asyncStub(), items);
+		ImportUsersResponse summary = Imports.importUsers(app.service().asyncStub(), items);
 		assertThat(summary.getFailedCount()).isEqualTo(1200);
 		assertThat(summary.getFailuresCount()).isEqualTo(1000);
 		assertThat(summary.getFailures(999).getIndex()).isEqualTo(999);
@@ -295,7 +280,7 @@ class UserServiceIntegrationTests {
 	}
 
 	private static User create(String name, String email, UserStatus status) {
-		return service.blockingStub()
+		return app.service().blockingStub()
 			.createUser(CreateUserRequest.newBuilder().setName(name).setEmail(email).setStatus(status).build())
 			.getUser();
 	}
@@ -303,14 +288,14 @@ class UserServiceIntegrationTests {
 	private static List<Long> createMany(int count) {
 		List<Long> ids = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			ids.add(service.blockingStub().createUser(user(i)).getUser().getId());
+			ids.add(app.service().blockingStub().createUser(user(i)).getUser().getId());
 		}
 		return ids;
 	}
 
 	private static List<ListUsersResponse> list(ListUsersRequest request) {
 		List<ListUsersResponse> pages = new ArrayList<>();
-		service.blockingStub().withDeadline(null).withDeadlineAfter(Duration.ofSeconds(30).toMillis(),
+		app.service().blockingStub().withDeadline(null).withDeadlineAfter(Duration.ofSeconds(30).toMillis(),
 				java.util.concurrent.TimeUnit.MILLISECONDS).listUsers(request).forEachRemaining(pages::add);
 		return pages;
 	}

@@ -7,16 +7,14 @@ import dev.grpcplatform.proto.user.v1.GetUserRequest;
 import dev.grpcplatform.proto.user.v1.ListUsersRequest;
 import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
 import dev.grpcplatform.starter.security.DevelopmentTokens;
-import dev.grpcplatform.user.testing.RunningUserService;
-import dev.grpcplatform.user.testing.TestDatabase;
+import dev.grpcplatform.user.testing.UserServiceWithDatabase;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -27,25 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class UserServiceSecurityIntegrationTests {
 
-	private static TestDatabase database;
-
-	private static RunningUserService service;
-
-	@BeforeAll
-	static void start() {
-		database = TestDatabase.start();
-		service = RunningUserService.start(database.properties());
-	}
-
-	@AfterAll
-	static void stop() {
-		if (service != null) {
-			service.close();
-		}
-		if (database != null) {
-			database.close();
-		}
-	}
+	@RegisterExtension
+	static final UserServiceWithDatabase app = new UserServiceWithDatabase();
 
 	@Test
 	void callWithoutATokenIsUnauthenticated() {
@@ -80,14 +61,14 @@ class UserServiceSecurityIntegrationTests {
 
 	@Test
 	void healthAnswersWithoutAToken() {
-		assertThat(HealthGrpc.newBlockingStub(service.newChannel(null))
+		assertThat(HealthGrpc.newBlockingStub(app.service().newChannel(null))
 			.withDeadlineAfter(10, TimeUnit.SECONDS)
 			.check(HealthCheckRequest.getDefaultInstance())
 			.getStatus()).isEqualTo(ServingStatus.SERVING);
 	}
 
 	private static UserServiceGrpc.UserServiceBlockingStub stub(String token) {
-		return UserServiceGrpc.newBlockingStub(service.newChannel(token)).withDeadlineAfter(30, TimeUnit.SECONDS);
+		return UserServiceGrpc.newBlockingStub(app.service().newChannel(token)).withDeadlineAfter(30, TimeUnit.SECONDS);
 	}
 
 }
