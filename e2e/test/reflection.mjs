@@ -101,6 +101,18 @@ function assertSelfContained(files, first) {
   }
 }
 
+/**
+ * Every type the first file of an answer names is declared by one of the answer's files; returns
+ * the full names they declare.
+ */
+function assertResolvesItsTypes(files) {
+  const declared = declaredTypes(files);
+  for (const name of referencedTypes(files[0])) {
+    assert.ok(declared.has(name), `${name}, used by ${files[0].name}, is declared by none of the files returned`);
+  }
+  return declared;
+}
+
 export function reflectionTests(platform) {
   /** One client per service and reflection version: clients[service][version]. */
   const clients = {};
@@ -179,10 +191,7 @@ export function reflectionTests(platform) {
       'google/protobuf/timestamp.proto',
       USER_FILE,
     ]);
-    const declared = declaredTypes(files);
-    for (const name of referencedTypes(files[0])) {
-      assert.ok(declared.has(name), `${name}, used by ${USER_FILE}, is declared by none of the files returned`);
-    }
+    const declared = assertResolvesItsTypes(files);
 
     for (const dependency of files[0].dependency) {
       const fetched = await stream.fileByFilename(dependency);
@@ -254,10 +263,7 @@ export function reflectionTests(platform) {
       { name: 'join', number: 1, label: 'LABEL_OPTIONAL', type: 'TYPE_MESSAGE', typeName: '.platform.chat.v1.JoinRoom', oneofIndex: 0 },
       { name: 'send', number: 2, label: 'LABEL_OPTIONAL', type: 'TYPE_MESSAGE', typeName: '.platform.chat.v1.SendMessage', oneofIndex: 0 },
     ]);
-    const declared = declaredTypes(files);
-    for (const name of referencedTypes(file)) {
-      assert.ok(declared.has(name), `${name}, used by ${CHAT_FILE}, is declared by none of the files returned`);
-    }
+    assertResolvesItsTypes(files);
     await closeOk(stream);
   });
 
