@@ -170,7 +170,8 @@ final class HelmCharts {
 				Files.writeString(hookRender.resolve("templates/zz-rendered-test-hook.yaml"), HOOK_WRAPPER);
 			}
 			try (Stream<Path> charts = Files.list(target)) {
-				for (Path chart : charts.toList()) {
+				// helm/ also holds the deployment manual (README.md): only folders with a Chart.yaml are charts.
+				for (Path chart : charts.filter((path) -> Files.isRegularFile(path.resolve("Chart.yaml"))).toList()) {
 					if (Files.readString(chart.resolve("Chart.yaml")).contains("\ndependencies:")) {
 						new Helm(chart).dependency().update().call();
 					}
