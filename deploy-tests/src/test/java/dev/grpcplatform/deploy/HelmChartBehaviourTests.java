@@ -435,9 +435,6 @@ class HelmChartBehaviourTests {
 		}
 		assertThat(job).isNotNull();
 		assertThat(job.at("/current/value/0").asText()).isEqualTo(chart);
-		// Everything but the release's identity is the file that docker compose's Grafana loads.
-		JsonNode source = Project.json("deploy/grafana/dashboards/grpc-service.json");
-		assertThat(json.get("panels")).isEqualTo(source.get("panels"));
 		String otherUid = Project.JSON
 			.readTree(HelmCharts.render(chart, "ci/production-values.yaml", "fullnameOverride=" + chart + "-canary")
 				.configMap(chart + "-canary-dashboard")
