@@ -1,5 +1,6 @@
 package dev.grpcplatform.deploy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -49,6 +51,11 @@ class HelmChartBehaviourTests {
 
 	static Stream<Arguments> releases() {
 		return HelmChartRenderingTests.releases();
+	}
+
+	/** The releases that have a {@code helm test} hook and a NetworkPolicy. */
+	static Stream<Arguments> releasesWithTests() {
+		return releases().filter((release) -> !release.get()[1].equals("ci/minimal-values.yaml"));
 	}
 
 	@ParameterizedTest(name = "{0} with {1}")
@@ -460,9 +467,32 @@ class HelmChartBehaviourTests {
 		assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
 		assertThat(probe.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
 		assertThat(UnknownFields.in(pod)).isEmpty();
-		NetworkPolicy policy = HelmCharts.render(chart, null).one(NetworkPolicy.class);
-		assertThat(policy.getSpec().getIngress().get(0).getFrom()).anySatisfy((peer) -> assertThat(
-				pod.getMetadata().getLabels()).containsAllEntriesOf(peer.getPodSelector().getMatchLabels()));
+	}
+
+	@ParameterizedTest(name = "{0} with {1}")
+	@MethodSource("releasesWithTests")
+	void helmTestPodIsNoPodOfTheReleaseAndTheNetworkPolicyLetsItCallTheService(String chart, String valuesFile) {
+		HelmCharts.Rendered rendered = render(chart, valuesFile);
+		Map<String, String> testPodLabels = HelmCharts.testHook(chart, valuesFile.equals("values.yaml") ? null : valuesFile)
+			.getMetadata()
+			.getLabels();
+		// Were it picked by a selector of the release, the service's NetworkPolicy (egress to DNS and the
+		// database only) would drop its call, and the PDB and topology spread would count it.
+		List<String> selecting = new ArrayList<>();
+		for (HasMetadata object : rendered.objects()) {
+			LabelSelectors.podSelectorsOf(object).forEach((path, selector) -> {
+				if (LabelSelectors.matches(selector, testPodLabels)) {
+					selecting.add(object.getKind() + "/" + object.getMetadata().getName() + " " + path);
+				}
+			});
+		}
+		assertThat(selecting).as("selectors that pick the test pod %s", testPodLabels).isEmpty();
+		int grpcPort = container(rendered).getPorts().get(0).getContainerPort();
+		assertThat(LabelSelectors.admitsToPort(rendered.one(NetworkPolicy.class), testPodLabels, grpcPort))
+			.as("the NetworkPolicy lets %s in on %s", testPodLabels, grpcPort)
+			.isTrue();
+		assertThat(LabelSelectors.podSelectorsOf(rendered.one(Deployment.class))).isNotEmpty()
+			.allSatisfy((path, selector) -> assertThat(LabelSelectors.matches(selector, podLabels(rendered))).isTrue());
 	}
 
 	@ParameterizedTest
@@ -501,6 +531,10 @@ class HelmChartBehaviourTests {
 
 	static Map<String, String> applicationProperties(HelmCharts.Rendered rendered, String chart) {
 		return Project.flatten(Project.parseYaml(rendered.configMap(chart).getData().get("application.yaml")));
+	}
+
+	private static Map<String, String> podLabels(HelmCharts.Rendered rendered) {
+		return rendered.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels();
 	}
 
 	private static Map<String, String> podAnnotations(HelmCharts.Rendered rendered) {
