@@ -167,6 +167,9 @@ health service names, shutdown grace period, connections and JWT settings from t
 {{- $_ := set $props "spring.data.redis.host" .host -}}
 {{- $_ := set $props "spring.data.redis.port" (int .port) -}}
 {{- end -}}
+{{- range $name, $channel := .Values.grpcChannels -}}
+{{- $_ := set $props (printf "grpc.client.%s.address" $name) (printf "dns:///%s:%d" $channel.host (int $channel.port)) -}}
+{{- end -}}
 {{- $jwt := .Values.security.jwt -}}
 {{- if $jwt.jwkSetUri -}}
 {{- $_ := set $props "platform.grpc.security.jwt.jwk-set-uri" $jwt.jwkSetUri -}}
@@ -187,9 +190,12 @@ health service names, shutdown grace period, connections and JWT settings from t
 {{- if .Values.redis -}}
 {{- $managed = concat $managed (list "spring.data.redis.host" "spring.data.redis.port") -}}
 {{- end -}}
+{{- range $name, $_ := .Values.grpcChannels -}}
+{{- $managed = append $managed (printf "grpc.client.%s.address" $name) -}}
+{{- end -}}
 {{- range $key, $value := .Values.config -}}
 {{- if has $key $managed -}}
-{{- fail (printf "config.%s is set by the chart from other values (ports, health, shutdown, database, redis, security.jwt); set those instead" $key) -}}
+{{- fail (printf "config.%s is set by the chart from other values (ports, health, shutdown, database, redis, grpcChannels, security.jwt); set those instead" $key) -}}
 {{- end -}}
 {{- if or (hasPrefix "spring.datasource.password" $key) (hasPrefix "spring.data.redis.password" $key) (hasPrefix "platform.grpc.security.jwt.secret" $key) -}}
 {{- fail (printf "config.%s is a secret: use the password/secret values or an existingSecret, which are kept in a Secret" $key) -}}

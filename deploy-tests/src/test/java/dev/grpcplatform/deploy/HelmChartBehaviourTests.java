@@ -49,6 +49,8 @@ class HelmChartBehaviourTests {
 
 	static final List<String> charts = HelmCharts.APPLICATION_CHARTS;
 
+	static final List<String> defaultAndProductionValues = List.of("values.yaml", "ci/production-values.yaml");
+
 	static Stream<Arguments> releases() {
 		return HelmChartRenderingTests.releases();
 	}
@@ -372,6 +374,43 @@ class HelmChartBehaviourTests {
 			.getLabels();
 		assertThat(userPolicy.getSpec().getIngress().get(0).getFrom()).extracting(NetworkPolicyPeer::getPodSelector)
 			.anySatisfy((selector) -> assertThat(chatPodLabels).containsAllEntriesOf(selector.getMatchLabels()));
+	}
+
+	@ParameterizedTest(name = "with {0}")
+	@FieldSource("defaultAndProductionValues")
+	void chatServiceReachesUserServiceUnderOtherReleaseNamesAndOverriddenPeerLists(String valuesFile) {
+		String values = valuesFile.equals("values.yaml") ? null : valuesFile;
+		// Both lists of extra peers overridden, as a user's values file does.
+		HelmCharts.Rendered user = HelmCharts.renderRelease("user-service", "users", values,
+				"networkPolicy.ingress.grpcFrom[0].ipBlock.cidr=10.0.0.0/8");
+		Service userHeadless = user.all(Service.class)
+			.stream()
+			.filter((service) -> "None".equals(service.getSpec().getClusterIP()))
+			.findFirst()
+			.orElseThrow();
+		int userPort = userHeadless.getSpec().getPorts().get(0).getPort();
+		HelmCharts.Rendered chat = HelmCharts.renderRelease("chat-service", "chat", values,
+				"grpcChannels.user-service.host=" + userHeadless.getMetadata().getName(),
+				"networkPolicy.egress.extra[0].ports[0].port=443");
+
+		assertThat(applicationProperties(chat, "chat-chat-service")).containsEntry("grpc.client.user-service.address",
+				"dns:///" + userHeadless.getMetadata().getName() + ":" + userPort);
+		Map<String, String> userPods = podLabels(user);
+		assertThat(chat.one(NetworkPolicy.class).getSpec().getEgress()).as("chat-service's egress to user-service")
+			.anySatisfy((rule) -> {
+				assertThat(rule.getPorts()).extracting((port) -> port.getPort().getIntVal()).containsExactly(userPort);
+				assertThat(rule.getTo()).anySatisfy((peer) -> {
+					assertThat(peer.getNamespaceSelector()).isNull();
+					assertThat(LabelSelectors.matches(peer.getPodSelector(), userPods)).isTrue();
+				});
+			});
+		assertThat(LabelSelectors.admitsToPort(user.one(NetworkPolicy.class), podLabels(chat), userPort))
+			.as("user-service lets chat-service's pods in")
+			.isTrue();
+		assertThat(HelmCharts.renderError("chat-service", values,
+				"config.grpc\\.client\\.user-service\\.address=dns:///elsewhere:9090"))
+			.contains("config.grpc.client.user-service.address is set by the chart from other values");
+		assertThat(HelmCharts.notes("chat-service", values)).contains("user-service: dns:///user-service-headless:9090");
 	}
 
 	@ParameterizedTest

@@ -107,6 +107,13 @@ final class HelmCharts {
 	}
 
 	/**
+	 * Renders a release with another name than the chart's into namespace {@value #NAMESPACE}.
+	 */
+	static Rendered renderRelease(String chart, String release, String valuesFile, String... sets) {
+		return new Rendered(template(chart, release, valuesFile, sets).call());
+	}
+
+	/**
 	 * The error Helm reports when it refuses to render, e.g. a schema violation.
 	 */
 	static String renderError(String chart, String valuesFile, String... sets) {
@@ -153,9 +160,9 @@ final class HelmCharts {
 		return output.substring(notes + "NOTES:".length()).strip();
 	}
 
-	private static TemplateCommand template(String directory, String chart, String valuesFile, String... sets) {
+	private static TemplateCommand template(String directory, String release, String valuesFile, String... sets) {
 		Path path = prepared(directory);
-		return template(path, chart, (valuesFile != null) ? path.resolve(valuesFile) : null, sets);
+		return template(path, release, (valuesFile != null) ? path.resolve(valuesFile) : null, sets);
 	}
 
 	private static TemplateCommand template(Path chart, String release, Path valuesFile, String... sets) {
