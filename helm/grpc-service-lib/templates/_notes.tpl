@@ -30,6 +30,11 @@ Check it:
 WARNING: no JWT key is configured (security.jwt.jwkSetUri, publicKey, secret or existingSecret):
 every call that needs a token is refused.
 {{- end }}
+{{- if and .Values.autoscaling.enabled .Values.autoscaling.targetMemoryUtilizationPercentage }}
+
+WARNING: the HorizontalPodAutoscaler also scales on memory utilisation: a JVM keeps the heap it has
+grown, so it scales up with the load but rarely back down. CPU alone is the better signal.
+{{- end }}
 {{- if and (not .Values.autoscaling.enabled) (lt (int .Values.replicaCount) 2) }}
 
 WARNING: a single replica: every rollout, node drain and crash interrupts the service.

@@ -291,8 +291,6 @@ class HelmChartBehaviourTests {
 		assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(chart);
 		assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
 		assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(12);
-		assertThat(hpa.getSpec().getMetrics()).extracting((metric) -> metric.getResource().getName())
-			.containsExactly("cpu", "memory");
 		assertThat(HelmCharts.render(chart, null).one(Deployment.class).getSpec().getReplicas()).isEqualTo(2);
 		assertThat(HelmCharts.renderError(chart, null, "autoscaling.enabled=true", "autoscaling.minReplicas=5",
 				"autoscaling.maxReplicas=3"))
