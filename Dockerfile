@@ -41,7 +41,8 @@ COPY --from=layers /layers/extracted/spring-boot-loader/ ./
 COPY --from=layers /layers/extracted/snapshot-dependencies/ ./
 COPY --from=layers /layers/extracted/application/ ./
 # The heap follows the container's memory limit; an OutOfMemoryError ends the process, so that the
-# orchestrator restarts it instead of leaving it half-working. Helm's jvm.options replaces this.
+# orchestrator restarts it instead of leaving it half-working. The Helm charts replace this with
+# flags that size heap, direct memory, metaspace, code cache and thread stacks to the pod's limit.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 EXPOSE ${GRPC_PORT} ${MANAGEMENT_PORT}
 USER 10001:10001

@@ -100,7 +100,7 @@ spec:
             - name: SPRING_CONFIG_ADDITIONAL_LOCATION
               value: {{ printf "file:%s" (include "grpc-service.configDirectory" .) | quote }}
             - name: JAVA_TOOL_OPTIONS
-              value: {{ .Values.jvm.options | quote }}
+              value: {{ include "grpc-service.javaToolOptions" . | quote }}
             {{- with .Values.database }}
             {{- if or .password .existingSecret }}
             - name: SPRING_DATASOURCE_PASSWORD

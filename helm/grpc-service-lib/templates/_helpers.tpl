@@ -36,9 +36,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{- define "grpc-service.labels" -}}
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{ include "grpc-service.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{ include "grpc-service.releaseLabels" . }}
+{{- end -}}
+
+{{/* Labels of every object of the release, the helm test pod included; no selector reads them. */}}
+{{- define "grpc-service.releaseLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: grpc-platform
 {{- end -}}
@@ -70,6 +75,54 @@ then the rest of the application context; the kubelet kills the container only a
 */}}
 {{- define "grpc-service.terminationGracePeriodSeconds" -}}
 {{- add .Values.shutdown.preStopSleepSeconds .Values.shutdown.gracePeriodSeconds .Values.shutdown.contextCloseSeconds -}}
+{{- end -}}
+
+{{/*
+A memory quantity of the values ("768Mi", "1Gi", "500M", or a number of bytes) in MiB, as a float.
+*/}}
+{{- define "grpc-service.mebibytes" -}}
+{{- if or (kindIs "float64" .) (kindIs "int" .) (kindIs "int64" .) -}}
+{{- divf . 1048576 -}}
+{{- else -}}
+{{- $number := regexFind "^[0-9]+([.][0-9]+)?" . -}}
+{{- $factors := dict "" (divf 1 1048576) "k" (divf 1000 1048576) "Ki" (divf 1 1024) "M" (divf 1000000 1048576) "Mi" 1 "G" (divf 1000000000 1048576) "Gi" 1024 "T" (divf 1000000000000 1048576) "Ti" 1048576 -}}
+{{- $suffix := trimPrefix $number . -}}
+{{- if or (not $number) (not (hasKey $factors $suffix)) -}}
+{{- fail (printf "%s is not a memory size the chart can read: use a number with Ki, Mi, Gi, k, M or G" .) -}}
+{{- end -}}
+{{- mulf (float64 $number) (get $factors $suffix) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+JAVA_TOOL_OPTIONS: memory flags sized to fit resources.limits.memory, then jvm.options. Every area
+the JVM may grow is capped (direct buffers, metaspace, code cache, thread stacks) and, with
+jvm.nativeOverhead for what no flag caps and 5 % headroom, taken from the limit; the heap (-Xmx) gets
+the rest. So the JVM throws OutOfMemoryError (and exits, -XX:+ExitOnOutOfMemoryError) before the
+container reaches its limit, instead of being killed by the kernel.
+*/}}
+{{- define "grpc-service.javaToolOptions" -}}
+{{- $jvm := .Values.jvm -}}
+{{- $limitQuantity := dig "limits" "memory" "" (.Values.resources | default dict) -}}
+{{- if not $limitQuantity -}}
+{{- fail "resources.limits.memory is required: the JVM's heap, direct memory, metaspace, code cache and thread stacks are sized to fit it" -}}
+{{- end -}}
+{{- $forbidden := regexFind "(-Xmx|-Xss|-XX:(Max|Initial|Min)RAMPercentage|-XX:MaxRAM=|-XX:MaxDirectMemorySize|-XX:MaxMetaspaceSize|-XX:ReservedCodeCacheSize|-XX:ThreadStackSize|io[.]netty[.]maxDirectMemory|io[.]netty[.]tryReflectionSetAccessible)" $jvm.options -}}
+{{- if $forbidden -}}
+{{- fail (printf "jvm.options must not set %s: the chart sizes the JVM's memory from resources.limits.memory and jvm.maxDirectMemory, maxMetaspace, reservedCodeCache, threadStackSize, threads and nativeOverhead" $forbidden) -}}
+{{- end -}}
+{{- $limit := include "grpc-service.mebibytes" $limitQuantity | float64 -}}
+{{- $direct := include "grpc-service.mebibytes" $jvm.maxDirectMemory | float64 | ceil -}}
+{{- $metaspace := include "grpc-service.mebibytes" $jvm.maxMetaspace | float64 | ceil -}}
+{{- $codeCache := include "grpc-service.mebibytes" $jvm.reservedCodeCache | float64 | ceil -}}
+{{- $stackKiB := mulf (include "grpc-service.mebibytes" $jvm.threadStackSize | float64) 1024 | ceil -}}
+{{- $stacks := divf (mulf $stackKiB $jvm.threads) 1024 -}}
+{{- $native := include "grpc-service.mebibytes" $jvm.nativeOverhead | float64 | ceil -}}
+{{- $heap := subf (mulf $limit 0.95) $direct $metaspace $codeCache $stacks $native | floor -}}
+{{- if lt $heap 128.0 -}}
+{{- fail (printf "resources.limits.memory %s leaves %d MiB for the heap, less than 128 MiB: 95 %% of it (%d MiB) goes first to jvm.maxDirectMemory (%d MiB), maxMetaspace (%d MiB), reservedCodeCache (%d MiB), %d threads x threadStackSize (%d MiB) and nativeOverhead (%d MiB); raise the limit to at least %dMi or lower those" (toString $limitQuantity) (int64 $heap) (int64 (floor (mulf $limit 0.95))) (int64 $direct) (int64 $metaspace) (int64 $codeCache) (int64 $jvm.threads) (int64 (ceil $stacks)) (int64 $native) (int64 (ceil (divf (addf $direct $metaspace $codeCache $stacks $native 128) 0.95)))) -}}
+{{- end -}}
+{{- printf "-Xmx%dm -XX:MaxDirectMemorySize=%dm -XX:MaxMetaspaceSize=%dm -XX:ReservedCodeCacheSize=%dm -Xss%dk %s" (int64 $heap) (int64 $direct) (int64 $metaspace) (int64 $codeCache) (int64 $stackKiB) $jvm.options | trim -}}
 {{- end -}}
 
 {{/* Where the ConfigMap's application.yaml and the JWT public key are mounted. */}}
@@ -162,6 +215,9 @@ health service names, shutdown grace period, connections and JWT settings from t
 {{- $_ := set $props "spring.data.redis.host" .host -}}
 {{- $_ := set $props "spring.data.redis.port" (int .port) -}}
 {{- end -}}
+{{- range $name, $channel := .Values.grpcChannels -}}
+{{- $_ := set $props (printf "grpc.client.%s.address" $name) (printf "dns:///%s:%d" $channel.host (int $channel.port)) -}}
+{{- end -}}
 {{- $jwt := .Values.security.jwt -}}
 {{- if $jwt.jwkSetUri -}}
 {{- $_ := set $props "platform.grpc.security.jwt.jwk-set-uri" $jwt.jwkSetUri -}}
@@ -182,9 +238,12 @@ health service names, shutdown grace period, connections and JWT settings from t
 {{- if .Values.redis -}}
 {{- $managed = concat $managed (list "spring.data.redis.host" "spring.data.redis.port") -}}
 {{- end -}}
+{{- range $name, $_ := .Values.grpcChannels -}}
+{{- $managed = append $managed (printf "grpc.client.%s.address" $name) -}}
+{{- end -}}
 {{- range $key, $value := .Values.config -}}
 {{- if has $key $managed -}}
-{{- fail (printf "config.%s is set by the chart from other values (ports, health, shutdown, database, redis, security.jwt); set those instead" $key) -}}
+{{- fail (printf "config.%s is set by the chart from other values (ports, health, shutdown, database, redis, grpcChannels, security.jwt); set those instead" $key) -}}
 {{- end -}}
 {{- if or (hasPrefix "spring.datasource.password" $key) (hasPrefix "spring.data.redis.password" $key) (hasPrefix "platform.grpc.security.jwt.secret" $key) -}}
 {{- fail (printf "config.%s is a secret: use the password/secret values or an existingSecret, which are kept in a Secret" $key) -}}

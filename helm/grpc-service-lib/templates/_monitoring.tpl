@@ -93,8 +93,8 @@ spec:
 {{- end -}}
 
 {{/*
-The dashboard file of the service chart (files/grpc-service-dashboard.json, the same file as
-deploy/grafana/dashboards/ of docker-compose) with this release's uid, title and job.
+The dashboard of the service chart (files/grpc-service-dashboard.json, a link to the one file in
+deploy/grafana/dashboards/ that docker compose loads) with this release's uid, title and job.
 */}}
 {{- define "grpc-service.dashboard" -}}
 {{- if .Values.metrics.dashboard.enabled -}}

@@ -1,9 +1,11 @@
 {{/*
-Ingress: the gRPC port from pods labelled "<fullname>-client: true" in the release namespace and
-from networkPolicy.ingress.grpcFrom; the management port from networkPolicy.ingress.managementFrom
-(the monitoring namespace by default). Egress: cluster DNS, PostgreSQL and Redis on their ports,
-the token issuer's key set (HTTPS) when security.jwt.jwkSetUri is set, and networkPolicy.egress.extra.
-Kubelet probes are not subject to NetworkPolicy.
+Ingress: the gRPC port from pods labelled "<fullname>-client: true" in the release namespace, from
+the peers of each networkPolicy.ingress.callers entry and from networkPolicy.ingress.grpcFrom; the
+management port from networkPolicy.ingress.managementFrom (the monitoring namespace by default).
+Egress: cluster DNS, PostgreSQL and Redis on their ports, each of grpcChannels on its port, the token
+issuer's key set (HTTPS) when security.jwt.jwkSetUri is set, and networkPolicy.egress.extra. The
+callers and channels are maps so that a user's override of grpcFrom or extra (lists, which Helm
+replaces whole) cannot drop them. Kubelet probes are not subject to NetworkPolicy.
 */}}
 {{- define "grpc-service.networkpolicy" -}}
 {{- if .Values.networkPolicy.enabled -}}
@@ -27,6 +29,11 @@ spec:
         - podSelector:
             matchLabels:
               {{- include "grpc-service.clientLabel" . | nindent 14 }}
+        {{- range $caller, $peers := $np.ingress.callers }}
+        {{- with $peers }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+        {{- end }}
         {{- with $np.ingress.grpcFrom }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -62,6 +69,15 @@ spec:
         - port: {{ .port }}
           protocol: TCP
       {{- with $np.egress.redis.to }}
+      to:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+    {{- end }}
+    {{- range $name, $channel := .Values.grpcChannels }}
+    - ports:
+        - port: {{ $channel.port }}
+          protocol: TCP
+      {{- with $channel.to }}
       to:
         {{- toYaml . | nindent 8 }}
       {{- end }}

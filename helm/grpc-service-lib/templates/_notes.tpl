@@ -7,11 +7,18 @@ gRPC (plaintext HTTP/2):
   {{ $fullname }}.{{ .Release.Namespace }}.svc:{{ .Values.ports.grpc }}            one address, connection-level balancing
   dns:///{{ include "grpc-service.headlessName" . }}.{{ .Release.Namespace }}.svc:{{ .Values.ports.grpc }}   every ready pod, for client-side round_robin
 Management (Actuator): port {{ .Values.ports.management }}, metrics at {{ .Values.metrics.path }}.
+{{- with .Values.grpcChannels }}
+
+It calls (grpcChannels; each host must be the headless Service of that release):
+{{- range $name, $channel := . }}
+  {{ $name }}: dns:///{{ $channel.host }}:{{ $channel.port }}
+{{- end }}
+{{- end }}
 {{- if .Values.networkPolicy.enabled }}
 
 NetworkPolicy is on: pods that call the gRPC port need the label
   {{ include "grpc-service.clientLabel" . }}
-or must match networkPolicy.ingress.grpcFrom.
+or must match networkPolicy.ingress.callers{{ with .Values.networkPolicy.ingress.callers }} ({{ keys . | sortAlpha | join ", " }}){{ end }} or grpcFrom.
 {{- end }}
 
 Check it:
@@ -22,6 +29,11 @@ Check it:
 
 WARNING: no JWT key is configured (security.jwt.jwkSetUri, publicKey, secret or existingSecret):
 every call that needs a token is refused.
+{{- end }}
+{{- if and .Values.autoscaling.enabled .Values.autoscaling.targetMemoryUtilizationPercentage }}
+
+WARNING: the HorizontalPodAutoscaler also scales on memory utilisation: a JVM keeps the heap it has
+grown, so it scales up with the load but rarely back down. CPU alone is the better signal.
 {{- end }}
 {{- if and (not .Values.autoscaling.enabled) (lt (int .Values.replicaCount) 2) }}
 

@@ -1,6 +1,9 @@
 {{/*
 "helm test <release>": a Pod that asks the ClusterIP Service for gRPC health (readiness) with
-grpc-health-probe. It carries the client label, so the NetworkPolicy lets it in.
+grpc-health-probe. It carries the client label, so the NetworkPolicy lets it in, and not the
+service's selector labels (its app.kubernetes.io/name is the probe's): otherwise the Services would
+route calls to it, the PDB and topology spread would count it, and the service's own NetworkPolicy,
+whose egress allows DNS and the database only, would drop the probe's call.
 */}}
 {{- define "grpc-service.test" -}}
 {{- if .Values.tests.enabled -}}
@@ -11,9 +14,12 @@ metadata:
   name: {{ printf "%s-test-grpc-health" ($fullname | trunc 46 | trimSuffix "-") }}
   namespace: {{ .Release.Namespace }}
   labels:
-    {{- include "grpc-service.labels" . | nindent 4 }}
-    {{- include "grpc-service.clientLabel" . | nindent 4 }}
+    {{- include "grpc-service.releaseLabels" . | nindent 4 }}
+    app.kubernetes.io/name: grpc-health-probe
+    app.kubernetes.io/instance: {{ .Release.Name }}
+    app.kubernetes.io/version: {{ .Values.tests.image.tag | quote }}
     app.kubernetes.io/component: test
+    {{- include "grpc-service.clientLabel" . | nindent 4 }}
   annotations:
     helm.sh/hook: test
     helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded

@@ -56,15 +56,19 @@ class DockerfileTests {
 	}
 
 	@Test
-	void heapFollowsTheContainerMemoryLimitAsInTheCharts() {
+	void heapFollowsTheContainerMemoryLimitAndTheChartsSizeItToTheirLimit() {
 		Instruction env = runtimeStage().stream()
 			.filter((instruction) -> instruction.keyword().equals("ENV") && instruction.arguments().startsWith("JAVA_TOOL_OPTIONS="))
 			.findFirst()
 			.orElseThrow();
 		String options = env.arguments().substring("JAVA_TOOL_OPTIONS=".length()).replace("\"", "");
-		assertThat(options).contains("-XX:MaxRAMPercentage=75");
+		assertThat(options).contains("-XX:MaxRAMPercentage=75").contains("-XX:+ExitOnOutOfMemoryError");
+		// The charts replace it with every memory area sized to the pod's limit (HelmJvmMemoryTests),
+		// and end the process on an OutOfMemoryError as the image does.
 		for (String chart : HelmCharts.APPLICATION_CHARTS) {
-			assertThat(Project.yaml("helm/" + chart + "/values.yaml").at("/jvm/options").asText()).isEqualTo(options);
+			assertThat(HelmJvmMemoryTests.jvmOptions(HelmChartBehaviourTests.container(HelmCharts.render(chart, null))))
+				.containsKeys("-Xmx", "-XX:+ExitOnOutOfMemoryError")
+				.doesNotContainKey("-XX:MaxRAMPercentage=");
 		}
 	}
 

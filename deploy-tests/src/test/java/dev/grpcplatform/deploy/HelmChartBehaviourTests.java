@@ -1,5 +1,6 @@
 package dev.grpcplatform.deploy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -47,8 +49,15 @@ class HelmChartBehaviourTests {
 
 	static final List<String> charts = HelmCharts.APPLICATION_CHARTS;
 
+	static final List<String> defaultAndProductionValues = List.of("values.yaml", "ci/production-values.yaml");
+
 	static Stream<Arguments> releases() {
 		return HelmChartRenderingTests.releases();
+	}
+
+	/** The releases that have a {@code helm test} hook and a NetworkPolicy. */
+	static Stream<Arguments> releasesWithTests() {
+		return releases().filter((release) -> !release.get()[1].equals("ci/minimal-values.yaml"));
 	}
 
 	@ParameterizedTest(name = "{0} with {1}")
@@ -282,8 +291,6 @@ class HelmChartBehaviourTests {
 		assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(chart);
 		assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
 		assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(12);
-		assertThat(hpa.getSpec().getMetrics()).extracting((metric) -> metric.getResource().getName())
-			.containsExactly("cpu", "memory");
 		assertThat(HelmCharts.render(chart, null).one(Deployment.class).getSpec().getReplicas()).isEqualTo(2);
 		assertThat(HelmCharts.renderError(chart, null, "autoscaling.enabled=true", "autoscaling.minReplicas=5",
 				"autoscaling.maxReplicas=3"))
@@ -367,6 +374,43 @@ class HelmChartBehaviourTests {
 			.anySatisfy((selector) -> assertThat(chatPodLabels).containsAllEntriesOf(selector.getMatchLabels()));
 	}
 
+	@ParameterizedTest(name = "with {0}")
+	@FieldSource("defaultAndProductionValues")
+	void chatServiceReachesUserServiceUnderOtherReleaseNamesAndOverriddenPeerLists(String valuesFile) {
+		String values = valuesFile.equals("values.yaml") ? null : valuesFile;
+		// Both lists of extra peers overridden, as a user's values file does.
+		HelmCharts.Rendered user = HelmCharts.renderRelease("user-service", "users", values,
+				"networkPolicy.ingress.grpcFrom[0].ipBlock.cidr=10.0.0.0/8");
+		Service userHeadless = user.all(Service.class)
+			.stream()
+			.filter((service) -> "None".equals(service.getSpec().getClusterIP()))
+			.findFirst()
+			.orElseThrow();
+		int userPort = userHeadless.getSpec().getPorts().get(0).getPort();
+		HelmCharts.Rendered chat = HelmCharts.renderRelease("chat-service", "chat", values,
+				"grpcChannels.user-service.host=" + userHeadless.getMetadata().getName(),
+				"networkPolicy.egress.extra[0].ports[0].port=443");
+
+		assertThat(applicationProperties(chat, "chat-chat-service")).containsEntry("grpc.client.user-service.address",
+				"dns:///" + userHeadless.getMetadata().getName() + ":" + userPort);
+		Map<String, String> userPods = podLabels(user);
+		assertThat(chat.one(NetworkPolicy.class).getSpec().getEgress()).as("chat-service's egress to user-service")
+			.anySatisfy((rule) -> {
+				assertThat(rule.getPorts()).extracting((port) -> port.getPort().getIntVal()).containsExactly(userPort);
+				assertThat(rule.getTo()).anySatisfy((peer) -> {
+					assertThat(peer.getNamespaceSelector()).isNull();
+					assertThat(LabelSelectors.matches(peer.getPodSelector(), userPods)).isTrue();
+				});
+			});
+		assertThat(LabelSelectors.admitsToPort(user.one(NetworkPolicy.class), podLabels(chat), userPort))
+			.as("user-service lets chat-service's pods in")
+			.isTrue();
+		assertThat(HelmCharts.renderError("chat-service", values,
+				"config.grpc\\.client\\.user-service\\.address=dns:///elsewhere:9090"))
+			.contains("config.grpc.client.user-service.address is set by the chart from other values");
+		assertThat(HelmCharts.notes("chat-service", values)).contains("user-service: dns:///user-service-headless:9090");
+	}
+
 	@ParameterizedTest
 	@FieldSource("charts")
 	void monitoringObjectsAreRenderedOnlyWhenEnabled(String chart) {
@@ -435,9 +479,6 @@ class HelmChartBehaviourTests {
 		}
 		assertThat(job).isNotNull();
 		assertThat(job.at("/current/value/0").asText()).isEqualTo(chart);
-		// Everything but the release's identity is the file that docker compose's Grafana loads.
-		JsonNode source = Project.json("deploy/grafana/dashboards/grpc-service.json");
-		assertThat(json.get("panels")).isEqualTo(source.get("panels"));
 		String otherUid = Project.JSON
 			.readTree(HelmCharts.render(chart, "ci/production-values.yaml", "fullnameOverride=" + chart + "-canary")
 				.configMap(chart + "-canary-dashboard")
@@ -463,9 +504,32 @@ class HelmChartBehaviourTests {
 		assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
 		assertThat(probe.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
 		assertThat(UnknownFields.in(pod)).isEmpty();
-		NetworkPolicy policy = HelmCharts.render(chart, null).one(NetworkPolicy.class);
-		assertThat(policy.getSpec().getIngress().get(0).getFrom()).anySatisfy((peer) -> assertThat(
-				pod.getMetadata().getLabels()).containsAllEntriesOf(peer.getPodSelector().getMatchLabels()));
+	}
+
+	@ParameterizedTest(name = "{0} with {1}")
+	@MethodSource("releasesWithTests")
+	void helmTestPodIsNoPodOfTheReleaseAndTheNetworkPolicyLetsItCallTheService(String chart, String valuesFile) {
+		HelmCharts.Rendered rendered = render(chart, valuesFile);
+		Map<String, String> testPodLabels = HelmCharts.testHook(chart, valuesFile.equals("values.yaml") ? null : valuesFile)
+			.getMetadata()
+			.getLabels();
+		// Were it picked by a selector of the release, the service's NetworkPolicy (egress to DNS and the
+		// database only) would drop its call, and the PDB and topology spread would count it.
+		List<String> selecting = new ArrayList<>();
+		for (HasMetadata object : rendered.objects()) {
+			LabelSelectors.podSelectorsOf(object).forEach((path, selector) -> {
+				if (LabelSelectors.matches(selector, testPodLabels)) {
+					selecting.add(object.getKind() + "/" + object.getMetadata().getName() + " " + path);
+				}
+			});
+		}
+		assertThat(selecting).as("selectors that pick the test pod %s", testPodLabels).isEmpty();
+		int grpcPort = container(rendered).getPorts().get(0).getContainerPort();
+		assertThat(LabelSelectors.admitsToPort(rendered.one(NetworkPolicy.class), testPodLabels, grpcPort))
+			.as("the NetworkPolicy lets %s in on %s", testPodLabels, grpcPort)
+			.isTrue();
+		assertThat(LabelSelectors.podSelectorsOf(rendered.one(Deployment.class))).isNotEmpty()
+			.allSatisfy((path, selector) -> assertThat(LabelSelectors.matches(selector, podLabels(rendered))).isTrue());
 	}
 
 	@ParameterizedTest
@@ -504,6 +568,10 @@ class HelmChartBehaviourTests {
 
 	static Map<String, String> applicationProperties(HelmCharts.Rendered rendered, String chart) {
 		return Project.flatten(Project.parseYaml(rendered.configMap(chart).getData().get("application.yaml")));
+	}
+
+	private static Map<String, String> podLabels(HelmCharts.Rendered rendered) {
+		return rendered.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels();
 	}
 
 	private static Map<String, String> podAnnotations(HelmCharts.Rendered rendered) {

@@ -87,6 +87,33 @@ final class HelmCharts {
 	}
 
 	/**
+	 * Renders a chart archive made by {@link #packaged} as a release named after the chart, as
+	 * {@code helm install} of that file would.
+	 * @param valuesFile a values file relative to the chart's source, or {@code null} for the defaults
+	 */
+	static Rendered renderArchive(Path archive, String chart, String valuesFile) {
+		return new Rendered(template(archive, chart, (valuesFile != null) ? source(chart).resolve(valuesFile) : null).call());
+	}
+
+	/**
+	 * {@code helm package} of a chart (its library dependency included) into {@code destination}.
+	 * @return the chart archive
+	 */
+	static Path packaged(String chart, Path destination) {
+		Path directory = prepared(chart);
+		new Helm(directory).packageIt().withDestination(destination).call();
+		String version = Project.parseYaml(read(directory.resolve("Chart.yaml"))).get("version").asText();
+		return destination.resolve(chart + "-" + version + ".tgz");
+	}
+
+	/**
+	 * Renders a release with another name than the chart's into namespace {@value #NAMESPACE}.
+	 */
+	static Rendered renderRelease(String chart, String release, String valuesFile, String... sets) {
+		return new Rendered(template(chart, release, valuesFile, sets).call());
+	}
+
+	/**
 	 * The error Helm reports when it refuses to render, e.g. a schema violation.
 	 */
 	static String renderError(String chart, String valuesFile, String... sets) {
@@ -133,14 +160,18 @@ final class HelmCharts {
 		return output.substring(notes + "NOTES:".length()).strip();
 	}
 
-	private static TemplateCommand template(String directory, String chart, String valuesFile, String... sets) {
+	private static TemplateCommand template(String directory, String release, String valuesFile, String... sets) {
 		Path path = prepared(directory);
-		TemplateCommand template = new Helm(path).template()
-			.withName(chart)
+		return template(path, release, (valuesFile != null) ? path.resolve(valuesFile) : null, sets);
+	}
+
+	private static TemplateCommand template(Path chart, String release, Path valuesFile, String... sets) {
+		TemplateCommand template = new Helm(chart).template()
+			.withName(release)
 			.withNamespace(NAMESPACE)
 			.withKubeVersion(KUBE_VERSION);
 		if (valuesFile != null) {
-			template.withValuesFile(path.resolve(valuesFile));
+			template.withValuesFile(valuesFile);
 		}
 		for (String set : sets) {
 			int equals = set.indexOf('=');
@@ -170,7 +201,8 @@ final class HelmCharts {
 				Files.writeString(hookRender.resolve("templates/zz-rendered-test-hook.yaml"), HOOK_WRAPPER);
 			}
 			try (Stream<Path> charts = Files.list(target)) {
-				for (Path chart : charts.toList()) {
+				// helm/ also holds the deployment manual (README.md): only folders with a Chart.yaml are charts.
+				for (Path chart : charts.filter((path) -> Files.isRegularFile(path.resolve("Chart.yaml"))).toList()) {
 					if (Files.readString(chart.resolve("Chart.yaml")).contains("\ndependencies:")) {
 						new Helm(chart).dependency().update().call();
 					}
@@ -192,13 +224,26 @@ final class HelmCharts {
 					continue;
 				}
 				Path copy = to.resolve(relative);
-				if (Files.isDirectory(path)) {
+				if (Files.isSymbolicLink(path)) {
+					// Kept a link (to the same file), so that Helm itself has to follow it, as in the repository.
+					Files.createSymbolicLink(copy, path.toRealPath());
+				}
+				else if (Files.isDirectory(path)) {
 					Files.createDirectories(copy);
 				}
 				else {
 					Files.copy(path, copy, StandardCopyOption.REPLACE_EXISTING);
 				}
 			}
+		}
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.readString(file);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 

@@ -2,7 +2,10 @@ package dev.grpcplatform.deploy;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +44,15 @@ class PrometheusAndGrafanaTests {
 			"jvm_memory_used_bytes", "process_cpu_usage", "jvm_threads_live_threads");
 
 	private static final Pattern METRIC = Pattern.compile("\\b([a-z_][a-z0-9_]*)\\{");
+
+	/** The one dashboard file: compose's Grafana loads it, the charts link to it. */
+	static final String DASHBOARD = "deploy/grafana/dashboards/grpc-service.json";
+
+	/** Where each chart's dashboard template reads it (Helm reads no file outside the chart). */
+	static final String CHART_DASHBOARD = "files/grpc-service-dashboard.json";
+
+	/** Folders of build output, dependencies and git's own files: not part of the sources. */
+	private static final Set<String> NOT_SOURCES = Set.of(".git", "target", "node_modules");
 
 	@TempDir
 	Path temp;
@@ -147,7 +160,7 @@ class PrometheusAndGrafanaTests {
 
 	@Test
 	void everyDashboardQueryIsValidPromQlOnKnownMetrics() throws IOException {
-		Map<String, String> queries = dashboardQueries(Project.json("deploy/grafana/dashboards/grpc-service.json"));
+		Map<String, String> queries = dashboardQueries(Project.json(DASHBOARD));
 		assertThat(queries).hasSizeGreaterThan(10);
 		Set<String> metrics = new LinkedHashSet<>();
 		StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
@@ -172,7 +185,7 @@ class PrometheusAndGrafanaTests {
 
 	@Test
 	void dashboardUsesTheDataSourceVariableAndUniquePanelIds() {
-		JsonNode dashboard = Project.json("deploy/grafana/dashboards/grpc-service.json");
+		JsonNode dashboard = Project.json(DASHBOARD);
 		Set<Integer> ids = new HashSet<>();
 		for (JsonNode panel : dashboard.get("panels")) {
 			assertThat(ids.add(panel.get("id").asInt())).as("panel id %s", panel.get("id")).isTrue();
@@ -187,11 +200,52 @@ class PrometheusAndGrafanaTests {
 		assertThat(variables).containsExactly("datasource", "job", "instance", "method");
 	}
 
+	@Test
+	void dashboardIsCommittedOnceAndTheChartsLinkToIt() throws IOException {
+		Path source = Project.file(DASHBOARD).toRealPath();
+		String uid = Project.json(DASHBOARD).get("uid").asText();
+		List<String> copies = new ArrayList<>();
+		Files.walkFileTree(Project.root(), new SimpleFileVisitor<>() {
+
+			@Override
+			public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
+				return NOT_SOURCES.contains(directory.getFileName().toString()) ? FileVisitResult.SKIP_SUBTREE
+						: FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+				// Links are what the charts should hold; only a regular file is a copy.
+				if (attributes.isRegularFile() && !file.equals(source) && isDashboardOrMentions(file, uid)) {
+					copies.add(Project.root().relativize(file).toString());
+				}
+				return FileVisitResult.CONTINUE;
+			}
+
+		});
+		assertThat(copies).as("copies of %s (link to it instead)", DASHBOARD).isEmpty();
+		for (String chart : charts) {
+			Path file = HelmCharts.source(chart).resolve(CHART_DASHBOARD);
+			assertThat(Files.isSymbolicLink(file)).as("%s is a link", file).isTrue();
+			// Relative, so that it resolves in every checkout.
+			assertThat(Files.readSymbolicLink(file).isAbsolute()).isFalse();
+			assertThat(file.toRealPath()).isEqualTo(source);
+		}
+	}
+
 	@ParameterizedTest
 	@FieldSource("charts")
-	void chartShipsTheSameDashboardAsDockerCompose(String chart) {
-		assertThat(Project.read("helm/" + chart + "/files/grpc-service-dashboard.json"))
-			.isEqualTo(Project.read("deploy/grafana/dashboards/grpc-service.json"));
+	void chartRendersTheSourceDashboardWithOnlyTheReleasesIdentityChanged(String chart) throws IOException {
+		assertThat(renderedDashboard(HelmCharts.render(chart, "ci/production-values.yaml"), chart))
+			.isEqualTo(Project.json(DASHBOARD));
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void packagedChartCarriesTheDashboardFile(String chart) throws IOException {
+		Path archive = HelmCharts.packaged(chart, this.temp);
+		assertThat(renderedDashboard(HelmCharts.renderArchive(archive, chart, "ci/production-values.yaml"), chart))
+			.isEqualTo(Project.json(DASHBOARD));
 	}
 
 	private Path writeRules(String chart) throws IOException {
@@ -199,6 +253,48 @@ class PrometheusAndGrafanaTests {
 		Path file = this.temp.resolve(chart + "-rules.yaml");
 		Files.writeString(file, HelmCharts.SERIALIZATION.asYaml(rule.getSpec()));
 		return file;
+	}
+
+	/**
+	 * The dashboard of a release with what the chart sets per release (uid, title and the job
+	 * variable's selection) put back to the source file's values.
+	 */
+	private static JsonNode renderedDashboard(HelmCharts.Rendered rendered, String release) throws IOException {
+		JsonNode source = Project.json(DASHBOARD);
+		ObjectNode dashboard = (ObjectNode) Project.JSON
+			.readTree(rendered.configMap(release + "-dashboard").getData().get(release + ".json"));
+		assertThat(dashboard.get("uid")).isNotEqualTo(source.get("uid"));
+		dashboard.set("uid", source.get("uid"));
+		dashboard.set("title", source.get("title"));
+		for (int i = 0; i < dashboard.at("/templating/list").size(); i++) {
+			ObjectNode variable = (ObjectNode) dashboard.at("/templating/list").get(i);
+			if (variable.get("name").asText().equals("job")) {
+				assertThat(variable.at("/current/value/0").asText()).isEqualTo(release);
+				variable.set("current", source.at("/templating/list").get(i).get("current"));
+			}
+		}
+		return dashboard;
+	}
+
+	private static boolean isDashboardOrMentions(Path file, String uid) {
+		String text;
+		try {
+			text = Files.readString(file);
+		}
+		catch (IOException ex) {
+			// Not UTF-8 text (images, archives): not a copy of a JSON file.
+			return false;
+		}
+		if (text.contains("\"" + uid + "\"")) {
+			return true;
+		}
+		try {
+			JsonNode json = Project.JSON.readTree(text);
+			return json != null && json.has("panels") && json.has("templating");
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private static Map<String, String> dashboardQueries(JsonNode dashboard) {
