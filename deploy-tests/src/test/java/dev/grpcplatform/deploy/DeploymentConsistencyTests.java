@@ -62,9 +62,6 @@ class DeploymentConsistencyTests {
 	static final List<String> DEPLOYMENT_PROPERTIES = List.of("spring.config.additional-location", "grpc.server.port",
 			"server.port");
 
-	/** The starter's configuration reference: every {@code platform.grpc.*} key with its default. */
-	static final String CONFIGURATION_REFERENCE = "starter-autoconfigure/CONFIGURATION.md";
-
 	/** Environment variables read by the JVM itself, not by Spring. */
 	static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
 
@@ -290,19 +287,14 @@ class DeploymentConsistencyTests {
 	}
 
 	/**
-	 * The {@code platform.grpc.*} keys of the starter, from its configuration reference (generated
-	 * from the configuration metadata), with their defaults. Tests that need it are skipped in a
-	 * tree that does not hold the reference yet.
+	 * The {@code platform.grpc.*} keys of the starter with their defaults, from the configuration
+	 * metadata of its modules (the one source of its configuration reference).
 	 */
 	static Map<String, String> starterDefaults() {
-		assumeTrue(Files.exists(Project.file(CONFIGURATION_REFERENCE)),
-				CONFIGURATION_REFERENCE + " is not in this tree: the starter's keys and defaults are unknown");
 		Map<String, String> keys = new LinkedHashMap<>();
-		Matcher row = Pattern.compile("(?m)^\\| `(platform\\.grpc\\.[a-z0-9.-]+)` \\| `?([^|`]*)`? \\|")
-			.matcher(Project.read(CONFIGURATION_REFERENCE));
-		while (row.find()) {
-			keys.put(row.group(1), row.group(2).strip());
-		}
+		ConfigurationReference.of("starter-autoconfigure", "platform.grpc.")
+			.keys()
+			.forEach((name, key) -> keys.put(name, key.defaultValue()));
 		return keys;
 	}
 
