@@ -310,6 +310,43 @@ class HelmChartBehaviourTests {
 			.contains("set minAvailable or maxUnavailable, not both");
 	}
 
+	@ParameterizedTest
+	@FieldSource("charts")
+	void disruptionBudgetThatAllowsNoEvictionIsRefused(String chart) {
+		String useMin = "podDisruptionBudget.maxUnavailable=null";
+		assertThat(HelmCharts.renderError(chart, null, "podDisruptionBudget.maxUnavailable=0"))
+			.contains("podDisruptionBudget.maxUnavailable 0 allows no voluntary disruption");
+		assertThat(HelmCharts.renderError(chart, null, "podDisruptionBudget.maxUnavailable=0%"))
+			.contains("podDisruptionBudget.maxUnavailable 0% allows no voluntary disruption");
+		assertThat(HelmCharts.renderError(chart, null, useMin, "podDisruptionBudget.minAvailable=2"))
+			.contains("podDisruptionBudget.minAvailable 2 keeps all 2 pods (replicaCount) available: it allows no voluntary disruption");
+		assertThat(HelmCharts.renderError(chart, null, useMin, "podDisruptionBudget.minAvailable=3"))
+			.contains("keeps all 2 pods (replicaCount)");
+		assertThat(HelmCharts.renderError(chart, null, useMin, "podDisruptionBudget.minAvailable=100%"))
+			.contains("podDisruptionBudget.minAvailable 100% keeps all 2 pods");
+		// Kubernetes rounds a percentage up: 60 % of 2 pods is 2.
+		assertThat(HelmCharts.renderError(chart, null, useMin, "podDisruptionBudget.minAvailable=60%"))
+			.contains("podDisruptionBudget.minAvailable 60% keeps all 2 pods");
+		assertThat(HelmCharts.renderError(chart, "ci/production-values.yaml", "podDisruptionBudget.minAvailable=3"))
+			.contains("podDisruptionBudget.minAvailable 3 keeps all 3 pods (autoscaling.minReplicas) available");
+		assertThat(HelmCharts.renderError(chart, null, "replicaCount=1", useMin, "podDisruptionBudget.minAvailable=1"))
+			.contains("keeps all 1 pods (replicaCount)");
+
+		// What leaves at least one pod to evict renders.
+		assertThat(HelmCharts.render(chart, null, useMin, "podDisruptionBudget.minAvailable=50%")
+			.one(PodDisruptionBudget.class)
+			.getSpec()
+			.getMinAvailable()
+			.getStrVal()).isEqualTo("50%");
+		assertThat(HelmCharts.render(chart, null, "podDisruptionBudget.maxUnavailable=10%").all(PodDisruptionBudget.class))
+			.hasSize(1);
+		assertThat(HelmCharts.render(chart, null, "replicaCount=1").one(PodDisruptionBudget.class).getSpec()
+			.getMaxUnavailable()
+			.getIntVal()).isEqualTo(1);
+		assertThat(HelmCharts.render(chart, null, "podDisruptionBudget.enabled=false", "podDisruptionBudget.maxUnavailable=0")
+			.all(PodDisruptionBudget.class)).isEmpty();
+	}
+
 	@Test
 	void networkPolicyLetsInAllowedCallersAndMonitoringAndLetsOutDnsAndPostgresql() {
 		HelmCharts.Rendered rendered = HelmCharts.render("user-service", null);
