@@ -71,10 +71,13 @@ app.kubernetes.io/part-of: grpc-platform
 
 {{/*
 terminationGracePeriodSeconds: the preStop sleep, then the gRPC grace period for calls in flight,
-then the rest of the application context; the kubelet kills the container only after all three.
+then the rest of the application context, then a margin; the kubelet kills the container only after
+all four, so never while the context is still closing.
 */}}
 {{- define "grpc-service.terminationGracePeriodSeconds" -}}
-{{- add .Values.shutdown.preStopSleepSeconds .Values.shutdown.gracePeriodSeconds .Values.shutdown.contextCloseSeconds -}}
+{{- with .Values.shutdown -}}
+{{- add .preStopSleepSeconds .gracePeriodSeconds .contextCloseSeconds .terminationMarginSeconds -}}
+{{- end -}}
 {{- end -}}
 
 {{/*

@@ -117,9 +117,9 @@ class HelmChartBehaviourTests {
 	@FieldSource("charts")
 	void terminationGracePeriodCoversThePreStopSleepAndTheGrpcGracePeriod(String chart) {
 		HelmCharts.Rendered rendered = HelmCharts.render(chart, null, "shutdown.preStopSleepSeconds=15",
-				"shutdown.gracePeriodSeconds=45", "shutdown.contextCloseSeconds=5");
+				"shutdown.gracePeriodSeconds=45", "shutdown.contextCloseSeconds=5", "shutdown.terminationMarginSeconds=8");
 		PodSpec pod = rendered.one(Deployment.class).getSpec().getTemplate().getSpec();
-		assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(65L);
+		assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(15 + 45 + 5 + 8L);
 		assertThat(container(rendered).getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "15");
 		assertThat(applicationProperties(rendered, chart)).containsEntry("platform.grpc.shutdown.grace-period", "45s");
 
@@ -132,6 +132,22 @@ class HelmChartBehaviourTests {
 			.getTerminationGracePeriodSeconds();
 		assertThat(defaults).isGreaterThan(
 				shutdown.get("preStopSleepSeconds").asLong() + shutdown.get("gracePeriodSeconds").asLong());
+	}
+
+	@ParameterizedTest(name = "{0} with {1}")
+	@MethodSource("releases")
+	void terminationGracePeriodLeavesAMarginAfterTheFinalContextClose(String chart, String valuesFile) {
+		HelmCharts.Rendered rendered = render(chart, valuesFile);
+		Container container = container(rendered);
+		long preStop = Long.parseLong(container.getLifecycle().getPreStop().getExec().getCommand().get(1));
+		long grace = Long.parseLong(applicationProperties(rendered, chart).get("platform.grpc.shutdown.grace-period")
+			.replace("s", ""));
+		JsonNode file = valuesFile.equals("values.yaml") ? values(chart) : Project.yaml("helm/" + chart + "/" + valuesFile);
+		long contextClose = file.at("/shutdown/contextCloseSeconds")
+			.asLong(values(chart).at("/shutdown/contextCloseSeconds").asLong());
+		long termination = rendered.one(Deployment.class).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+		// SIGKILL must not land while the context is still closing (connection pools, executors).
+		assertThat(termination).isGreaterThanOrEqualTo(preStop + grace + contextClose + 5);
 	}
 
 	@ParameterizedTest
