@@ -71,10 +71,13 @@ app.kubernetes.io/part-of: grpc-platform
 
 {{/*
 terminationGracePeriodSeconds: the preStop sleep, then the gRPC grace period for calls in flight,
-then the rest of the application context; the kubelet kills the container only after all three.
+then the rest of the application context, then a margin; the kubelet kills the container only after
+all four, so never while the context is still closing.
 */}}
 {{- define "grpc-service.terminationGracePeriodSeconds" -}}
-{{- add .Values.shutdown.preStopSleepSeconds .Values.shutdown.gracePeriodSeconds .Values.shutdown.contextCloseSeconds -}}
+{{- with .Values.shutdown -}}
+{{- add .preStopSleepSeconds .gracePeriodSeconds .contextCloseSeconds .terminationMarginSeconds -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -282,7 +285,39 @@ combination fails the install with a message instead of a crash-looping pod.
 {{- fail "podDisruptionBudget: set minAvailable or maxUnavailable, not both" -}}
 {{- end -}}
 {{- end -}}
+{{- include "grpc-service.validateDisruptionBudget" . -}}
 {{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) -}}
 {{- fail "autoscaling.minReplicas must not be greater than autoscaling.maxReplicas" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A PodDisruptionBudget must leave at least one pod evictable at the fewest replicas the release runs
+(replicaCount, or autoscaling.minReplicas): one that allows no disruption blocks every node drain
+and cluster upgrade. Percentages round up, as Kubernetes does.
+*/}}
+{{- define "grpc-service.validateDisruptionBudget" -}}
+{{- $pdb := .Values.podDisruptionBudget -}}
+{{- $replicas := int .Values.replicaCount -}}
+{{- $replicasFrom := "replicaCount" -}}
+{{- if .Values.autoscaling.enabled -}}
+{{- $replicas = int .Values.autoscaling.minReplicas -}}
+{{- $replicasFrom = "autoscaling.minReplicas" -}}
+{{- end -}}
+{{- $blocks := "podDisruptionBudget.%s %v %s: node drains and cluster upgrades would wait for it forever; %s" -}}
+{{- if and $pdb.enabled (gt $replicas 0) -}}
+{{- if not (kindIs "invalid" $pdb.minAvailable) -}}
+{{- $minAvailable := int $pdb.minAvailable -}}
+{{- if kindIs "string" $pdb.minAvailable -}}
+{{- $minAvailable = divf (mulf $replicas (trimSuffix "%" $pdb.minAvailable | float64)) 100 | ceil | int -}}
+{{- end -}}
+{{- if ge $minAvailable $replicas -}}
+{{- fail (printf $blocks "minAvailable" $pdb.minAvailable (printf "keeps all %d pods (%s) available: it allows no voluntary disruption" $replicas $replicasFrom) (printf "set it below %d, or maxUnavailable" $replicas)) -}}
+{{- end -}}
+{{- else if not (kindIs "invalid" $pdb.maxUnavailable) -}}
+{{- if eq (toString $pdb.maxUnavailable | trimSuffix "%" | float64) 0.0 -}}
+{{- fail (printf $blocks "maxUnavailable" $pdb.maxUnavailable "allows no voluntary disruption" "set at least 1") -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}

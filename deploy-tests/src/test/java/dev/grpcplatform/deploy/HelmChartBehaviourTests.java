@@ -117,9 +117,9 @@ class HelmChartBehaviourTests {
 	@FieldSource("charts")
 	void terminationGracePeriodCoversThePreStopSleepAndTheGrpcGracePeriod(String chart) {
 		HelmCharts.Rendered rendered = HelmCharts.render(chart, null, "shutdown.preStopSleepSeconds=15",
-				"shutdown.gracePeriodSeconds=45", "shutdown.contextCloseSeconds=5");
+				"shutdown.gracePeriodSeconds=45", "shutdown.contextCloseSeconds=5", "shutdown.terminationMarginSeconds=8");
 		PodSpec pod = rendered.one(Deployment.class).getSpec().getTemplate().getSpec();
-		assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(65L);
+		assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(15 + 45 + 5 + 8L);
 		assertThat(container(rendered).getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "15");
 		assertThat(applicationProperties(rendered, chart)).containsEntry("platform.grpc.shutdown.grace-period", "45s");
 
@@ -132,6 +132,22 @@ class HelmChartBehaviourTests {
 			.getTerminationGracePeriodSeconds();
 		assertThat(defaults).isGreaterThan(
 				shutdown.get("preStopSleepSeconds").asLong() + shutdown.get("gracePeriodSeconds").asLong());
+	}
+
+	@ParameterizedTest(name = "{0} with {1}")
+	@MethodSource("releases")
+	void terminationGracePeriodLeavesAMarginAfterTheFinalContextClose(String chart, String valuesFile) {
+		HelmCharts.Rendered rendered = render(chart, valuesFile);
+		Container container = container(rendered);
+		long preStop = Long.parseLong(container.getLifecycle().getPreStop().getExec().getCommand().get(1));
+		long grace = Long.parseLong(applicationProperties(rendered, chart).get("platform.grpc.shutdown.grace-period")
+			.replace("s", ""));
+		JsonNode file = valuesFile.equals("values.yaml") ? values(chart) : Project.yaml("helm/" + chart + "/" + valuesFile);
+		long contextClose = file.at("/shutdown/contextCloseSeconds")
+			.asLong(values(chart).at("/shutdown/contextCloseSeconds").asLong());
+		long termination = rendered.one(Deployment.class).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+		// SIGKILL must not land while the context is still closing (connection pools, executors).
+		assertThat(termination).isGreaterThanOrEqualTo(preStop + grace + contextClose + 5);
 	}
 
 	@ParameterizedTest
@@ -308,6 +324,43 @@ class HelmChartBehaviourTests {
 		assertThat(production.getSpec().getMaxUnavailable()).isNull();
 		assertThat(HelmCharts.renderError(chart, null, "podDisruptionBudget.minAvailable=1"))
 			.contains("set minAvailable or maxUnavailable, not both");
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void disruptionBudgetThatAllowsNoEvictionIsRefused(String chart) {
+		String useMin = "podDisruptionBudget.maxUnavailable=null";
+		assertThat(HelmCharts.renderError(chart, null, "podDisruptionBudget.maxUnavailable=0"))
+			.contains("podDisruptionBudget.maxUnavailable 0 allows no voluntary disruption");
+		assertThat(HelmCharts.renderError(chart, null, "podDisruptionBudget.maxUnavailable=0%"))
+			.contains("podDisruptionBudget.maxUnavailable 0% allows no voluntary disruption");
+		assertThat(HelmCharts.renderError(chart, null, useMin, "podDisruptionBudget.minAvailable=2"))
+			.contains("podDisruptionBudget.minAvailable 2 keeps all 2 pods (replicaCount) available: it allows no voluntary disruption");
+		assertThat(HelmCharts.renderError(chart, null, useMin, "podDisruptionBudget.minAvailable=3"))
+			.contains("keeps all 2 pods (replicaCount)");
+		assertThat(HelmCharts.renderError(chart, null, useMin, "podDisruptionBudget.minAvailable=100%"))
+			.contains("podDisruptionBudget.minAvailable 100% keeps all 2 pods");
+		// Kubernetes rounds a percentage up: 60 % of 2 pods is 2.
+		assertThat(HelmCharts.renderError(chart, null, useMin, "podDisruptionBudget.minAvailable=60%"))
+			.contains("podDisruptionBudget.minAvailable 60% keeps all 2 pods");
+		assertThat(HelmCharts.renderError(chart, "ci/production-values.yaml", "podDisruptionBudget.minAvailable=3"))
+			.contains("podDisruptionBudget.minAvailable 3 keeps all 3 pods (autoscaling.minReplicas) available");
+		assertThat(HelmCharts.renderError(chart, null, "replicaCount=1", useMin, "podDisruptionBudget.minAvailable=1"))
+			.contains("keeps all 1 pods (replicaCount)");
+
+		// What leaves at least one pod to evict renders.
+		assertThat(HelmCharts.render(chart, null, useMin, "podDisruptionBudget.minAvailable=50%")
+			.one(PodDisruptionBudget.class)
+			.getSpec()
+			.getMinAvailable()
+			.getStrVal()).isEqualTo("50%");
+		assertThat(HelmCharts.render(chart, null, "podDisruptionBudget.maxUnavailable=10%").all(PodDisruptionBudget.class))
+			.hasSize(1);
+		assertThat(HelmCharts.render(chart, null, "replicaCount=1").one(PodDisruptionBudget.class).getSpec()
+			.getMaxUnavailable()
+			.getIntVal()).isEqualTo(1);
+		assertThat(HelmCharts.render(chart, null, "podDisruptionBudget.enabled=false", "podDisruptionBudget.maxUnavailable=0")
+			.all(PodDisruptionBudget.class)).isEmpty();
 	}
 
 	@Test
