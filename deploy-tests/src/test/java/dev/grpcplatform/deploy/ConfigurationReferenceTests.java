@@ -2,6 +2,12 @@ package dev.grpcplatform.deploy;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +46,28 @@ class ConfigurationReferenceTests {
 		assertThat(ConfigurationReference.of("starter-autoconfigure", "platform.grpc.").keys().values())
 			.isNotEmpty()
 			.allSatisfy((key) -> assertThat(key.description()).as(key.name()).isNotBlank());
+	}
+
+	@Test
+	void everyStarterKeyNamedInAManualExists() {
+		Map<String, ConfigurationReference.Key> declared = ConfigurationReference.of("starter-autoconfigure", "platform.grpc.")
+			.keys();
+		Pattern named = Pattern.compile("platform\\.grpc\\.[a-z0-9.-]*[a-z0-9]");
+		List<String> unknown = new ArrayList<>();
+		for (Path manual : DocumentationTests.markdownFiles()) {
+			Matcher matcher = named.matcher(Project.read(Project.root().relativize(manual).toString()));
+			while (matcher.find()) {
+				String key = matcher.group();
+				boolean known = declared.containsKey(key)
+						|| declared.keySet().stream().anyMatch((name) -> name.startsWith(key + "."))
+						|| declared.values().stream()
+							.anyMatch((property) -> property.type().startsWith("Map<") && key.startsWith(property.name() + "."));
+				if (!known) {
+					unknown.add(Project.root().relativize(manual) + ": " + key);
+				}
+			}
+		}
+		assertThat(unknown).isEmpty();
 	}
 
 	@Test

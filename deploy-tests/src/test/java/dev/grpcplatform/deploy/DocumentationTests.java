@@ -94,7 +94,7 @@ class DocumentationTests {
 		return matcher.group(1);
 	}
 
-	private static List<Path> markdownFiles() {
+	static List<Path> markdownFiles() {
 		try (Stream<Path> paths = Files.walk(Project.root())) {
 			return paths.filter((path) -> path.toString().endsWith(".md"))
 				.filter((path) -> {
