@@ -18,8 +18,8 @@ class BrokerConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(name = "chat.broker.type", havingValue = "memory", matchIfMissing = true)
-	InMemoryChatBroker inMemoryChatBroker() {
-		return new InMemoryChatBroker();
+	InMemoryChatBroker inMemoryChatBroker(HistoryProperties history) {
+		return new InMemoryChatBroker(history);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -38,9 +38,10 @@ class BrokerConfiguration {
 
 		@Bean
 		RedisChatBroker redisChatBroker(RedisConnectionFactory connectionFactory,
-				RedisMessageListenerContainer chatRedisListenerContainer, BrokerProperties properties) {
+				RedisMessageListenerContainer chatRedisListenerContainer, BrokerProperties properties,
+				HistoryProperties history) {
 			return new RedisChatBroker(connectionFactory, chatRedisListenerContainer, properties.getPresenceTtl(),
-					Clock.systemUTC());
+					history, Clock.systemUTC());
 		}
 
 		/**

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -14,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
 import dev.grpcplatform.proto.chat.v1.Member;
 import org.apache.commons.logging.Log;
@@ -33,9 +35,10 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 /**
  * {@link ChatBroker} over Redis, shared by every instance that uses the same Redis: events travel
  * by pub/sub, one channel per room ({@code chat:room:<id>:events}, the serialized ChatResponse);
- * presences live in one sorted set per room ({@code chat:room:<id>:members}) scored by their
- * expiry time, which each instance renews for its own members, so that the members of an instance
- * that died drop out after the presence TTL.
+ * messages are also kept in one stream per room ({@link RedisHistory}); presences live in one
+ * sorted set per room ({@code chat:room:<id>:members}) scored by their expiry time, which each
+ * instance renews for its own members, so that the members of an instance that died drop out
+ * after the presence TTL.
  */
 public class RedisChatBroker implements ChatBroker, DisposableBean {
 
@@ -50,6 +53,8 @@ public class RedisChatBroker implements ChatBroker, DisposableBean {
 	private final Duration presenceTtl;
 
 	private final Clock clock;
+
+	private final RedisHistory history;
 
 	private final Map<Listener, MessageListener> subscribed = new ConcurrentHashMap<>();
 
@@ -67,10 +72,11 @@ public class RedisChatBroker implements ChatBroker, DisposableBean {
 	 * @param connectionFactory connections to Redis
 	 * @param container listener container whose task executor keeps the order of the messages
 	 * @param presenceTtl time a presence lasts without renewal
+	 * @param history size and time to live of the rooms' histories
 	 * @param clock clock of the presence expiry times
 	 */
 	public RedisChatBroker(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer container,
-			Duration presenceTtl, Clock clock) {
+			Duration presenceTtl, HistoryProperties history, Clock clock) {
 		this.events = new RedisTemplate<>();
 		this.events.setConnectionFactory(connectionFactory);
 		this.events.setKeySerializer(RedisSerializer.string());
@@ -80,6 +86,7 @@ public class RedisChatBroker implements ChatBroker, DisposableBean {
 		this.container = container;
 		this.presenceTtl = presenceTtl;
 		this.clock = clock;
+		this.history = new RedisHistory(this.events, history);
 		this.renewal = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "chat-presence-renewal");
 			thread.setDaemon(true);
@@ -104,6 +111,26 @@ public class RedisChatBroker implements ChatBroker, DisposableBean {
 		}
 		catch (RuntimeException ex) {
 			throw unavailable("publish to", roomId, ex);
+		}
+	}
+
+	@Override
+	public void post(String roomId, ChatMessage message) {
+		try {
+			this.history.post(roomId, message, eventsChannel(roomId));
+		}
+		catch (RuntimeException ex) {
+			throw unavailable("post to", roomId, ex);
+		}
+	}
+
+	@Override
+	public Optional<Replay> replay(String roomId, String afterMessageId, long afterSequence) {
+		try {
+			return Replay.read(this.history.of(roomId), afterMessageId, afterSequence);
+		}
+		catch (RuntimeException ex) {
+			throw unavailable("read the history of", roomId, ex);
 		}
 	}
 

@@ -104,7 +104,7 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 					fail((failure instanceof CompletionException) ? failure.getCause() : failure);
 				}
 				else {
-					enter(join.getRoomId(), member);
+					enter(join, member);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -114,7 +114,7 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 		});
 	}
 
-	private void enter(String roomId, Member member) {
+	private void enter(JoinRoom join, Member member) {
 		synchronized (this) {
 			if (this.state != State.JOINING) {
 				return;
@@ -122,7 +122,7 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 		}
 		Membership joined;
 		try {
-			joined = this.rooms.join(roomId, member, this.outbox);
+			joined = this.rooms.join(join, member, this.outbox);
 		}
 		catch (RuntimeException ex) {
 			fail((ex instanceof BrokerUnavailableException) ? brokerUnavailable() : ex);

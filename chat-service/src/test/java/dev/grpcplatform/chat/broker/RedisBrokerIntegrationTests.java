@@ -4,16 +4,25 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import dev.grpcplatform.chat.testing.ChatClient;
 import dev.grpcplatform.chat.testing.FakeUserService;
 import dev.grpcplatform.chat.testing.RedisServer;
+import dev.grpcplatform.chat.testing.ResumeScenarios;
+import dev.grpcplatform.chat.testing.ResumingMember;
 import dev.grpcplatform.chat.testing.RunningChatService;
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
+import dev.grpcplatform.proto.chat.v1.ChatRequest;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
+import dev.grpcplatform.proto.chat.v1.JoinRoom;
+import dev.grpcplatform.proto.chat.v1.Joined;
 import dev.grpcplatform.proto.chat.v1.Member;
 import dev.grpcplatform.starter.security.DevelopmentTokens;
+import io.grpc.Channel;
 import io.grpc.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,11 +31,16 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two chat-service instances that share rooms through one real redis-server.
+ * Two chat-service instances that share rooms through one real redis-server with append-only
+ * persistence (history of 500 messages per room): fan-out, presence, shutdown, and members that
+ * resume through the rooms' Redis Streams across their own reconnects and a graceful stop of
+ * their instance (what SIGTERM runs).
  */
 class RedisBrokerIntegrationTests {
 
 	private static final String TOKEN = DevelopmentTokens.mint("chat-client", "chat:write", "users:read");
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
 	private static RedisServer redis;
 
@@ -38,7 +52,7 @@ class RedisBrokerIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		redis = RedisServer.start();
+		redis = RedisServer.startPersistent();
 		users = FakeUserService.start().user(1, "Ada").user(2, "Grace").user(3, "Linus").user(4, "Ken");
 		first = RunningChatService.start(properties());
 		second = RunningChatService.start(properties());
@@ -47,6 +61,7 @@ class RedisBrokerIntegrationTests {
 	private static String[] properties(String... more) {
 		List<String> properties = new java.util.ArrayList<>(List.of(redis.brokerProperties()));
 		properties.add(users.addressProperty());
+		properties.add("chat.history.size=500");
 		properties.addAll(List.of(more));
 		return properties.toArray(String[]::new);
 	}
@@ -131,6 +146,90 @@ class RedisBrokerIntegrationTests {
 		}
 		finally {
 			leaving.close();
+		}
+	}
+
+	@Test
+	void memberThatReconnectsToTheOtherInstanceReceivesWhatWasSentMeanwhile() {
+		ResumeScenarios.memberReconnectsWhileAnotherSends("redis broker, own reconnect to the other instance",
+				"own-reconnect", first.newChannel(TOKEN), second.newChannel(TOKEN), second.newChannel(TOKEN));
+	}
+
+	@Test
+	void membersResumeAcrossAGracefulStopOfTheirInstanceWhileAnotherKeepsSending() {
+		long start = System.nanoTime();
+		RunningChatService leaving = RunningChatService.start(properties());
+		AtomicReference<RunningChatService> restarted = new AtomicReference<>();
+		Channel toSecond = second.newChannel(TOKEN);
+		try (ResumingMember ada = new ResumingMember("instance-stop", 1, "Ada");
+				ResumingMember linus = new ResumingMember("instance-stop", 3, "Linus");
+				ResumingMember grace = new ResumingMember("instance-stop", 2, "Grace")) {
+			Channel toLeaving = leaving.newChannel(TOKEN);
+			ada.joinRetrying(toLeaving, TIMEOUT);
+			linus.joinRetrying(toLeaving, TIMEOUT);
+			grace.joinRetrying(toSecond, TIMEOUT);
+			CompletableFuture<Void> sending = CompletableFuture
+				.runAsync(() -> grace.sendSteadily(() -> toSecond, "steady", 400, Duration.ofMillis(10)));
+			ada.awaitUntil(() -> ada.received().size() >= 30, TIMEOUT);
+			linus.awaitUntil(() -> linus.received().size() >= 30, TIMEOUT);
+			// What SIGTERM runs: the graceful shutdown, which ends chat streams at once.
+			leaving.close();
+			assertThat(ada.awaitEnd().getDescription()).isEqualTo("Server is shutting down; retry on another instance");
+			assertThat(linus.awaitEnd().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+			int seenBeforeStop = ada.received().size();
+			// Linus goes to the other instance at once; Ada waits for hers to be back.
+			Channel toFirst = first.newChannel(TOKEN);
+			CompletableFuture<Void> linusFollowing = CompletableFuture.runAsync(
+					() -> linus.follow(() -> toFirst, () -> linus.received().size() >= 400 && grace.sent().size() == 400, TIMEOUT));
+			restarted.set(RunningChatService.start(properties()));
+			Supplier<Channel> toRestarted = () -> restarted.get().newChannel(TOKEN);
+			ada.follow(toRestarted, () -> ada.received().size() >= 400, TIMEOUT);
+			sending.orTimeout(120, TimeUnit.SECONDS).join();
+			linusFollowing.orTimeout(120, TimeUnit.SECONDS).join();
+			grace.follow(() -> toSecond, () -> grace.received().size() >= 400, TIMEOUT);
+			System.out.println("graceful stop: Ada saw " + seenBeforeStop + " messages before the stop, "
+					+ ada.joins().get(1).getReplayedCount() + " replayed on the restarted instance");
+			assertThat(ada.joins().get(1).getReplayedCount()).isPositive();
+			ResumingMember.assertEachReceivedEveryMessageOnce(
+					"redis broker, graceful stop of the members' instance and a new one", start, grace.sent(), ada, linus,
+					grace);
+		}
+		finally {
+			leaving.close();
+			if (restarted.get() != null) {
+				restarted.get().close();
+			}
+		}
+	}
+
+	@Test
+	void resumeFromFurtherBackThanTheStreamHoldsStartsWithAGapOfTheExactNumberLost() {
+		try (ChatClient grace = ChatClient.open(second.newChannel(TOKEN));
+				ChatClient ada = ChatClient.open(first.newChannel(TOKEN))) {
+			grace.join("stream-gap", 2).awaitJoined();
+			grace.send("first");
+			ChatMessage firstMessage = grace.awaitMessages(1).get(0);
+			int later = 700;
+			for (int i = 0; i < later; i++) {
+				grace.send("later " + i);
+			}
+			List<ChatMessage> laterMessages = grace.awaitMessages(later);
+			ada.request(ChatRequest.newBuilder()
+				.setJoin(JoinRoom.newBuilder()
+					.setRoomId("stream-gap")
+					.setUserId(1)
+					.setResumeAfterMessageId(firstMessage.getMessageId())
+					.setResumeAfterSequence(firstMessage.getSequence()))
+				.build());
+			Joined joined = ada.awaitJoined();
+			long missed = ada.next().getGap().getDroppedCount();
+			int replayed = (int) joined.getReplayedCount();
+			System.out.println("redis history of 500 (MAXLEN ~): resume from 700 back gave a Gap of " + missed + " and "
+					+ replayed + " replayed");
+			// Redis trims whole stream nodes, so it keeps at least 500 and fewer than 600.
+			assertThat(replayed).isBetween(500, 600);
+			assertThat(missed).isEqualTo(later - replayed);
+			assertThat(ada.awaitMessages(replayed)).isEqualTo(laterMessages.subList(later - replayed, later));
 		}
 	}
 
