@@ -2,12 +2,15 @@ package dev.grpcplatform.chat.broker;
 
 import java.time.Clock;
 
+import io.lettuce.core.resource.ClientResources;
+
 import org.springframework.boot.actuate.data.redis.RedisHealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
@@ -40,8 +43,10 @@ class BrokerConfiguration {
 		RedisChatBroker redisChatBroker(RedisConnectionFactory connectionFactory,
 				RedisMessageListenerContainer chatRedisListenerContainer, BrokerProperties properties,
 				HistoryProperties history) {
+			ClientResources resources = (connectionFactory instanceof LettuceConnectionFactory lettuce)
+					? lettuce.getClientResources() : null;
 			return new RedisChatBroker(connectionFactory, chatRedisListenerContainer, properties.getPresenceTtl(),
-					history, Clock.systemUTC());
+					history, (resources != null) ? resources.eventBus() : null, Clock.systemUTC());
 		}
 
 		/**

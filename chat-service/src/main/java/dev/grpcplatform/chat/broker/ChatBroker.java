@@ -14,9 +14,9 @@ import dev.grpcplatform.proto.chat.v1.Member;
  * <p>An instance subscribes one listener per room while it has members there, posts each message
  * and publishes each membership change once, and fans the events it receives out to its own
  * members. Messages are numbered per room ({@code ChatMessage.sequence}) as they enter the room's
- * bounded history, and reach every listener in that order. Live delivery is at most once (a
- * message published while an instance is cut off from the broker does not reach it live); members
- * that join again recover what they missed from the history.
+ * bounded history, and reach every listener in that order. Live delivery is at most once: a
+ * listener that may have missed events (the instance was cut off from the broker) is told with
+ * {@link Listener#onInterrupted()}, and its members recover what they missed from the history.
  * Methods may throw {@link BrokerUnavailableException} when the broker cannot be reached.
  */
 public interface ChatBroker {
@@ -90,6 +90,13 @@ public interface ChatBroker {
 		 * @param event the event
 		 */
 		void onEvent(ChatResponse event);
+
+		/**
+		 * Learns that events of the room may have been lost on their way to this listener (the
+		 * connection to the broker broke). Called on the broker's threads; must not block.
+		 */
+		default void onInterrupted() {
+		}
 
 	}
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.google.protobuf.Timestamp;
@@ -194,7 +195,12 @@ public class ChatRooms implements DisposableBean {
 	 * @param membership the membership
 	 */
 	void leaveLater(Membership membership) {
-		this.deferred.execute(() -> leave(membership));
+		try {
+			this.deferred.execute(() -> leave(membership));
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down: the broker forgets the presence after its TTL.
+		}
 	}
 
 	private void leave(Membership membership, boolean announce) {
@@ -255,8 +261,24 @@ public class ChatRooms implements DisposableBean {
 
 		private final Set<Membership> members = new CopyOnWriteArraySet<>();
 
+		/**
+		 * Sequence of the last message received; the broker calls one room's listener from one
+		 * thread at a time.
+		 */
+		private long lastSequence;
+
 		@Override
 		public void onEvent(ChatResponse event) {
+			if (event.hasMessage()) {
+				long sequence = event.getMessage().getSequence();
+				boolean skipped = this.lastSequence > 0 && sequence > this.lastSequence + 1;
+				this.lastSequence = sequence;
+				if (skipped) {
+					// Messages were lost on the way to this instance: the history has them.
+					onInterrupted();
+					return;
+				}
+			}
 			// A member's own join and leave are not news to it.
 			long subject = switch (event.getEventCase()) {
 				case MEMBER_JOINED -> event.getMemberJoined().getMember().getUserId();
@@ -268,6 +290,17 @@ public class ChatRooms implements DisposableBean {
 					membership.outbox().offer(event);
 				}
 			}
+		}
+
+		@Override
+		public void onInterrupted() {
+			Throwable lost = GrpcError
+				.builder(Status.Code.UNAVAILABLE,
+						"chat broker connection lost; join again with resume_after_message_id to receive what was missed")
+				.reason("BROKER_CONNECTION_LOST")
+				.build()
+				.asException();
+			this.members.forEach((membership) -> membership.outbox().abort(lost));
 		}
 
 	}

@@ -50,7 +50,7 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 		this.rooms = rooms;
 		this.users = users;
 		this.outbox = rooms.newOutbox(responses);
-		this.outbox.onOverflow(this::overflowed);
+		this.outbox.onEnded(this::endedByOutbox);
 		responses.disableAutoRequest();
 		responses.setOnCancelHandler(this::cancelled);
 		responses.request(1);
@@ -206,10 +206,11 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 	}
 
 	/**
-	 * The outbox ended the stream because the member fell too far behind; called in the middle of
-	 * a fan-out, so the leave (which publishes) runs on another thread.
+	 * The outbox ended the stream because the member fell too far behind or the room's events
+	 * were interrupted; called in the middle of a fan-out or on the broker's threads, so the leave
+	 * (which publishes) runs on another thread.
 	 */
-	private void overflowed() {
+	private void endedByOutbox() {
 		Membership current = end();
 		if (current != null) {
 			this.rooms.leaveLater(current);

@@ -41,7 +41,7 @@ final class MemberOutbox {
 	 */
 	private final ArrayDeque<ChatResponse> head = new ArrayDeque<>();
 
-	private Runnable overflowHandler = () -> {
+	private Runnable endedHandler = () -> {
 	};
 
 	/**
@@ -89,12 +89,13 @@ final class MemberOutbox {
 	}
 
 	/**
-	 * Sets what runs after the member fell so far behind that its stream was ended (only with
-	 * the disconnect policy); it runs on the thread that offered the event that did not fit.
+	 * Sets what runs after the outbox ended the stream by itself: the member fell so far behind
+	 * (only with the disconnect policy), or {@link #abort} was called; it runs on the thread that
+	 * offered the event that did not fit, or that aborted.
 	 * @param handler the handler
 	 */
-	void onOverflow(Runnable handler) {
-		this.overflowHandler = handler;
+	void onEnded(Runnable handler) {
+		this.endedHandler = handler;
 	}
 
 	/**
@@ -127,6 +128,20 @@ final class MemberOutbox {
 		return false;
 	}
 
+	/**
+	 * Ends the stream with an error at once, like {@link #fail}, and runs the handler set with
+	 * {@link #onEnded}.
+	 * @param failure the error
+	 */
+	void abort(Throwable failure) {
+		synchronized (this.lock) {
+			if (this.done || this.error != null) {
+				return;
+			}
+		}
+		fail(failure);
+		this.endedHandler.run();
+	}
 
 	/**
 	 * Queues an event for the member and sends what the transport takes; never blocks.
@@ -170,7 +185,7 @@ final class MemberOutbox {
 			drainClaimed();
 		}
 		if (overflowed) {
-			this.overflowHandler.run();
+			this.endedHandler.run();
 		}
 	}
 

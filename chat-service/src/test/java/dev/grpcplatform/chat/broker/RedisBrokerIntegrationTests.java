@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two chat-service instances that share rooms through one real redis-server with append-only
  * persistence (history of 500 messages per room): fan-out, presence, shutdown, and members that
- * resume through the rooms' Redis Streams across their own reconnects and a graceful stop of
- * their instance (what SIGTERM runs).
+ * resume through the rooms' Redis Streams across their own reconnects, a graceful stop of their
+ * instance (what SIGTERM runs) and a Redis restart.
  */
 class RedisBrokerIntegrationTests {
 
@@ -203,6 +203,104 @@ class RedisBrokerIntegrationTests {
 	}
 
 	@Test
+	void membersResumeAcrossARedisRestartWhileMessagesAreSent() {
+		long start = System.nanoTime();
+		Channel toFirst = first.newChannel(TOKEN);
+		Channel toSecond = second.newChannel(TOKEN);
+		try (ResumingMember ada = new ResumingMember("redis-restart", 1, "Ada");
+				ResumingMember linus = new ResumingMember("redis-restart", 3, "Linus");
+				ResumingMember grace = new ResumingMember("redis-restart", 2, "Grace")) {
+			ada.joinRetrying(toFirst, TIMEOUT);
+			linus.joinRetrying(toSecond, TIMEOUT);
+			grace.joinRetrying(toSecond, TIMEOUT);
+			CompletableFuture<Void> sending = CompletableFuture
+				.runAsync(() -> grace.sendSteadily(() -> toSecond, "steady", 300, Duration.ofMillis(5)));
+			ada.awaitUntil(() -> ada.received().size() >= 50, TIMEOUT);
+			redis.restart();
+			Status ended = ada.awaitEnd();
+			assertThat(ended.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+			CompletableFuture<Void> linusFollowing = CompletableFuture.runAsync(
+					() -> linus.follow(() -> toSecond, () -> linus.received().size() >= 300 && grace.sent().size() == 300, TIMEOUT));
+			ada.follow(() -> toFirst, () -> ada.received().size() >= 300, TIMEOUT);
+			sending.orTimeout(120, TimeUnit.SECONDS).join();
+			linusFollowing.orTimeout(120, TimeUnit.SECONDS).join();
+			System.out.println("redis restart: Ada's stream ended with " + ended + "; joins: Ada " + ada.joins().size()
+					+ ", Linus " + linus.joins().size() + ", Grace " + grace.joins().size());
+			ResumingMember.assertEachReceivedEveryMessageOnce("redis broker, Redis restarted", start, grace.sent(), ada,
+					linus, grace);
+		}
+	}
+
+	@Test
+	void whileRedisIsDownStreamsEndAndJoinsFailWithUnavailableAndOnceItIsBackRoomsWorkAgain() {
+		try (ChatClient ada = ChatClient.open(first.newChannel(TOKEN));
+				ChatClient grace = ChatClient.open(second.newChannel(TOKEN))) {
+			ada.join("outage", 1).awaitJoined();
+			grace.join("outage", 2).awaitJoined();
+			ada.next(ChatResponse::hasMemberJoined);
+			long stopped = System.nanoTime();
+			redis.stop();
+			try {
+				for (ChatClient member : List.of(ada, grace)) {
+					Status status = member.awaitStatus();
+					assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+					assertThat(status.getDescription()).isEqualTo(
+							"chat broker connection lost; join again with resume_after_message_id to receive what was missed");
+				}
+				System.out.println("redis down: both streams ended after "
+						+ Duration.ofNanos(System.nanoTime() - stopped).toMillis() + " ms");
+				for (RunningChatService instance : List.of(first, second)) {
+					try (ChatClient linus = ChatClient.open(instance.newChannel(TOKEN))) {
+						linus.join("outage", 3);
+						Status status = linus.awaitStatus();
+						assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+						assertThat(status.getDescription()).isEqualTo("chat broker unavailable; retry later");
+					}
+				}
+			}
+			finally {
+				redis.restart();
+			}
+		}
+		try (ResumingMember ada = new ResumingMember("outage", 1, "Ada");
+				ResumingMember grace = new ResumingMember("outage", 2, "Grace")) {
+			Channel toFirst = first.newChannel(TOKEN);
+			Channel toSecond = second.newChannel(TOKEN);
+			ada.joinRetrying(toFirst, TIMEOUT);
+			grace.joinRetrying(toSecond, TIMEOUT);
+			ada.send("a", "from the first instance");
+			grace.send("g", "from the second instance");
+			for (ResumingMember member : List.of(ada, grace)) {
+				assertThat(member.awaitUntil(() -> member.receivedClientMessageIds().containsAll(List.of("a", "g")),
+						TIMEOUT))
+					.as(member.name() + " receives both")
+					.isTrue();
+			}
+		}
+	}
+
+	@Test
+	void aMessageThatSkipsASequenceEndsTheRoomsStreamsOnThatInstanceSoThatMembersResume() {
+		try (ResumingMember ada = new ResumingMember("skipped", 1, "Ada")) {
+			Channel toFirst = first.newChannel(TOKEN);
+			ada.joinRetrying(toFirst, TIMEOUT);
+			ada.send("one", "one");
+			ada.follow(() -> toFirst, () -> ada.received().size() == 1, TIMEOUT);
+			// As if messages 2 to 4 had been published while this instance was cut off from Redis.
+			ChatMessage fifth = ada.received().get(0).toBuilder().setSequence(5).setClientMessageId("five").build();
+			new org.springframework.data.redis.core.StringRedisTemplate(
+					first.context().getBean(org.springframework.data.redis.connection.RedisConnectionFactory.class))
+				.execute((org.springframework.data.redis.core.RedisCallback<Long>) (connection) -> connection
+					.publish(RedisChatBroker.eventsChannel("skipped").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+							ChatResponse.newBuilder().setMessage(fifth).build().toByteArray()));
+			Status status = ada.awaitEnd();
+			assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+			assertThat(status.getDescription()).startsWith("chat broker connection lost");
+			assertThat(ada.receivedClientMessageIds()).containsExactly("one");
+		}
+	}
+
+	@Test
 	void resumeFromFurtherBackThanTheStreamHoldsStartsWithAGapOfTheExactNumberLost() {
 		try (ChatClient grace = ChatClient.open(second.newChannel(TOKEN));
 				ChatClient ada = ChatClient.open(first.newChannel(TOKEN))) {
@@ -230,31 +328,6 @@ class RedisBrokerIntegrationTests {
 			assertThat(replayed).isBetween(500, 600);
 			assertThat(missed).isEqualTo(later - replayed);
 			assertThat(ada.awaitMessages(replayed)).isEqualTo(laterMessages.subList(later - replayed, later));
-		}
-	}
-
-	@Test
-	void joinsAndMessagesFailWithUnavailableWhileRedisIsDown() {
-		RedisServer ownRedis = RedisServer.start();
-		List<String> properties = new java.util.ArrayList<>(List.of(ownRedis.brokerProperties()));
-		properties.add(users.addressProperty());
-		try (RunningChatService isolated = RunningChatService.start(properties.toArray(String[]::new));
-				ChatClient ada = ChatClient.open(isolated.newChannel(TOKEN))) {
-			ada.join("outage", 1).awaitJoined();
-			ownRedis.close();
-			ada.send("lost");
-			Status sendStatus = ada.awaitStatus();
-			assertThat(sendStatus.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-			assertThat(sendStatus.getDescription()).isEqualTo("chat broker unavailable; retry later");
-			try (ChatClient grace = ChatClient.open(isolated.newChannel(TOKEN))) {
-				grace.join("outage-too", 2);
-				Status joinStatus = grace.awaitStatus();
-				assertThat(joinStatus.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-				assertThat(joinStatus.getDescription()).isEqualTo("chat broker unavailable; retry later");
-			}
-		}
-		finally {
-			ownRedis.close();
 		}
 	}
 
