@@ -25,16 +25,25 @@ import org.springframework.data.redis.core.script.RedisScript;
  * ({@code id}) and the serialized ChatResponse ({@code event}). One script numbers, appends,
  * trims and publishes a message, so the pub/sub channel carries the messages in the order of the
  * stream and a history read never misses a message that a listener subscribed later receives.
+ *
+ * <p>The script runs at most once per message id: Lettuce sends a command again when a broken
+ * connection lost its answer (within the command timeout), and a marker key
+ * ({@code chat:room:<id>:posted:<message id>}, kept for a minute) makes the second run do nothing,
+ * so a Redis restart does not post a message twice.
  */
 final class RedisHistory {
 
 	/**
-	 * KEYS[1] history; ARGV: size, message id, serialized ChatResponse without sequence, TTL in
-	 * milliseconds, channel. The sequence goes into the event by appending the encoding of
+	 * KEYS[1] history, KEYS[2] marker of the message; ARGV: size, message id, serialized
+	 * ChatResponse without sequence, TTL in milliseconds, channel. Returns the sequence, or 0 when
+	 * the message was posted already. The sequence goes into the event by appending the encoding of
 	 * {@code ChatResponse{message{sequence: n}}} (fields 2 and 7): a protobuf parser merges
 	 * concatenated messages, so readers see one ChatMessage with its sequence.
 	 */
 	private static final RedisScript<Long> POST = new DefaultRedisScript<>("""
+			if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', 60000) then
+			  return 0
+			end
 			local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 			local sequence = 1
 			if #top > 0 then
@@ -84,9 +93,14 @@ final class RedisHistory {
 		return "chat:room:" + roomId + ":history";
 	}
 
+	static String postedKey(String roomId, String messageId) {
+		return "chat:room:" + roomId + ":posted:" + messageId;
+	}
+
 	void post(String roomId, ChatMessage message, String channel) {
 		byte[] event = ChatResponse.newBuilder().setMessage(message).build().toByteArray();
-		this.template.execute(POST, List.of(historyKey(roomId)), bytes(Integer.toString(this.size)),
+		this.template.execute(POST, List.of(historyKey(roomId), postedKey(roomId, message.getMessageId())),
+				bytes(Integer.toString(this.size)),
 				bytes(message.getMessageId()), event, bytes(Long.toString(this.ttl.toMillis())), bytes(channel));
 	}
 

@@ -332,6 +332,29 @@ class RedisBrokerIntegrationTests {
 	}
 
 	@Test
+	void aMessagePostedTwiceWithOneIdIsKeptAndPublishedOnce() {
+		// What Lettuce does when a broken connection lost the answer to the post script.
+		RedisChatBroker broker = first.context().getBean(RedisChatBroker.class);
+		List<ChatResponse> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+		ChatBroker.Listener listener = received::add;
+		broker.subscribe("twice", listener);
+		try {
+			ChatMessage message = ChatMessage.newBuilder().setMessageId("01HZY3V3Q8N6K6A1B2C3D4E5F6").setText("once").build();
+			broker.post("twice", message);
+			broker.post("twice", message);
+			broker.post("twice", message.toBuilder().setMessageId("01HZY3V3Q8N6K6A1B2C3D4E5F7").build());
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+			assertThat(received).extracting((event) -> event.getMessage().getSequence()).containsExactly(1L, 2L);
+			assertThat(broker.replay("twice", "01HZY3V3Q8N6K6A1B2C3D4E5F6", 1).orElseThrow().messages())
+				.extracting(ChatMessage::getMessageId)
+				.containsExactly("01HZY3V3Q8N6K6A1B2C3D4E5F7");
+		}
+		finally {
+			broker.unsubscribe("twice", listener);
+		}
+	}
+
+	@Test
 	void presencesOfAnInstanceThatStopsRenewingThemExpire() {
 		RedisChatBroker broker = first.context().getBean(RedisChatBroker.class);
 		Member ghost = member(99, "Ghost");
