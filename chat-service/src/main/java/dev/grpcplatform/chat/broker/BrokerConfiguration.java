@@ -2,12 +2,15 @@ package dev.grpcplatform.chat.broker;
 
 import java.time.Clock;
 
+import io.lettuce.core.resource.ClientResources;
+
 import org.springframework.boot.actuate.data.redis.RedisHealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
@@ -18,8 +21,8 @@ class BrokerConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(name = "chat.broker.type", havingValue = "memory", matchIfMissing = true)
-	InMemoryChatBroker inMemoryChatBroker() {
-		return new InMemoryChatBroker();
+	InMemoryChatBroker inMemoryChatBroker(HistoryProperties history) {
+		return new InMemoryChatBroker(history);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -38,9 +41,12 @@ class BrokerConfiguration {
 
 		@Bean
 		RedisChatBroker redisChatBroker(RedisConnectionFactory connectionFactory,
-				RedisMessageListenerContainer chatRedisListenerContainer, BrokerProperties properties) {
+				RedisMessageListenerContainer chatRedisListenerContainer, BrokerProperties properties,
+				HistoryProperties history) {
+			ClientResources resources = (connectionFactory instanceof LettuceConnectionFactory lettuce)
+					? lettuce.getClientResources() : null;
 			return new RedisChatBroker(connectionFactory, chatRedisListenerContainer, properties.getPresenceTtl(),
-					Clock.systemUTC());
+					history, (resources != null) ? resources.eventBus() : null, Clock.systemUTC());
 		}
 
 		/**

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -14,12 +15,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
 import dev.grpcplatform.proto.chat.v1.Member;
+import io.lettuce.core.event.EventBus;
+import io.lettuce.core.event.connection.DisconnectedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.DefaultTypedTuple;
@@ -33,11 +40,13 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 /**
  * {@link ChatBroker} over Redis, shared by every instance that uses the same Redis: events travel
  * by pub/sub, one channel per room ({@code chat:room:<id>:events}, the serialized ChatResponse);
- * presences live in one sorted set per room ({@code chat:room:<id>:members}) scored by their
- * expiry time, which each instance renews for its own members, so that the members of an instance
- * that died drop out after the presence TTL.
+ * messages are also kept in one stream per room ({@link RedisHistory}); presences live in one
+ * sorted set per room ({@code chat:room:<id>:members}) scored by their expiry time, which each
+ * instance renews for its own members, so that the members of an instance that died drop out
+ * after the presence TTL. When a connection to Redis breaks, every listener learns that it may
+ * have missed events (pub/sub does not resend what was published meanwhile).
  */
-public class RedisChatBroker implements ChatBroker, DisposableBean {
+public class RedisChatBroker implements ChatBroker, DisposableBean, ApplicationListener<ContextClosedEvent> {
 
 	private static final Log logger = LogFactory.getLog(RedisChatBroker.class);
 
@@ -50,6 +59,10 @@ public class RedisChatBroker implements ChatBroker, DisposableBean {
 	private final Duration presenceTtl;
 
 	private final Clock clock;
+
+	private final RedisHistory history;
+
+	private final Disposable connectionWatch;
 
 	private final Map<Listener, MessageListener> subscribed = new ConcurrentHashMap<>();
 
@@ -67,10 +80,13 @@ public class RedisChatBroker implements ChatBroker, DisposableBean {
 	 * @param connectionFactory connections to Redis
 	 * @param container listener container whose task executor keeps the order of the messages
 	 * @param presenceTtl time a presence lasts without renewal
+	 * @param history size and time to live of the rooms' histories
+	 * @param connectionEvents events of the Lettuce client of the connection factory, to learn of
+	 * broken connections, or {@code null} when there are none
 	 * @param clock clock of the presence expiry times
 	 */
 	public RedisChatBroker(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer container,
-			Duration presenceTtl, Clock clock) {
+			Duration presenceTtl, HistoryProperties history, EventBus connectionEvents, Clock clock) {
 		this.events = new RedisTemplate<>();
 		this.events.setConnectionFactory(connectionFactory);
 		this.events.setKeySerializer(RedisSerializer.string());
@@ -80,6 +96,10 @@ public class RedisChatBroker implements ChatBroker, DisposableBean {
 		this.container = container;
 		this.presenceTtl = presenceTtl;
 		this.clock = clock;
+		this.history = new RedisHistory(this.events, history);
+		this.connectionWatch = (connectionEvents != null) ? connectionEvents.get()
+			.filter(DisconnectedEvent.class::isInstance)
+			.subscribe((event) -> interruptListeners()) : null;
 		this.renewal = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "chat-presence-renewal");
 			thread.setDaemon(true);
@@ -104,6 +124,34 @@ public class RedisChatBroker implements ChatBroker, DisposableBean {
 		}
 		catch (RuntimeException ex) {
 			throw unavailable("publish to", roomId, ex);
+		}
+	}
+
+	@Override
+	public void post(String roomId, ChatMessage message) {
+		try {
+			this.history.post(roomId, message, eventsChannel(roomId));
+		}
+		catch (RuntimeException ex) {
+			throw unavailable("post to", roomId, ex);
+		}
+	}
+
+	@Override
+	public Optional<Replay> replay(String roomId, String afterMessageId, long afterSequence) {
+		try {
+			return Replay.read(this.history.of(roomId), afterMessageId, afterSequence);
+		}
+		catch (RuntimeException ex) {
+			throw unavailable("read the history of", roomId, ex);
+		}
+	}
+
+	private void interruptListeners() {
+		if (!this.subscribed.isEmpty()) {
+			logger.warn("A connection to Redis broke: the members of " + this.subscribed.size()
+					+ " rooms on this instance may have missed messages and are asked to join again");
+			this.subscribed.keySet().forEach(Listener::onInterrupted);
 		}
 	}
 
@@ -246,8 +294,22 @@ public class RedisChatBroker implements ChatBroker, DisposableBean {
 		return new BrokerUnavailableException("Could not " + action + " room " + roomId + " in Redis", ex);
 	}
 
+	/**
+	 * Stops watching the connections when shutdown begins: the listener container closes its
+	 * connection before the gRPC server ends the chat streams with its own status.
+	 */
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		if (this.connectionWatch != null) {
+			this.connectionWatch.dispose();
+		}
+	}
+
 	@Override
 	public void destroy() {
+		if (this.connectionWatch != null) {
+			this.connectionWatch.dispose();
+		}
 		this.renewal.shutdownNow();
 	}
 

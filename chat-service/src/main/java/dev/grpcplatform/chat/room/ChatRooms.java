@@ -2,6 +2,7 @@ package dev.grpcplatform.chat.room;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,17 +12,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.google.protobuf.Timestamp;
 import dev.grpcplatform.chat.broker.ChatBroker;
+import dev.grpcplatform.chat.broker.Replay;
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
+import dev.grpcplatform.proto.chat.v1.Gap;
+import dev.grpcplatform.proto.chat.v1.JoinRoom;
 import dev.grpcplatform.proto.chat.v1.Joined;
 import dev.grpcplatform.proto.chat.v1.Member;
 import dev.grpcplatform.proto.chat.v1.MemberJoined;
 import dev.grpcplatform.proto.chat.v1.MemberLeft;
 import dev.grpcplatform.proto.chat.v1.SendMessage;
+import dev.grpcplatform.starter.errors.GrpcError;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -85,21 +92,24 @@ public class ChatRooms implements DisposableBean {
 	}
 
 	/**
-	 * Enters a member into a room: queues the Joined event with the members present, then fans
-	 * the room's events out to the outbox, and announces the member to the others.
-	 * @param roomId the room
+	 * Enters a member into a room: fans the room's events out to the (held) outbox, reads what the
+	 * member missed when it resumes, opens the outbox with the Joined event (the members present)
+	 * and the replay, and announces the member to the others.
+	 * <p>Subscribed before the history is read, the member misses no message posted meanwhile:
+	 * each is in the history read, or arrives live after it, or both (the outbox drops the copy).
+	 * @param join the join request
 	 * @param member the member
-	 * @param outbox the member's outbox
+	 * @param outbox the member's outbox, held
 	 * @return the membership
 	 * @throws dev.grpcplatform.chat.broker.BrokerUnavailableException if the broker cannot be reached
+	 * @throws dev.grpcplatform.starter.errors.GrpcErrorException with NOT_FOUND when the resume
+	 * point is not in the room's history
 	 */
-	Membership join(String roomId, Member member, MemberOutbox outbox) {
+	Membership join(JoinRoom join, Member member, MemberOutbox outbox) {
+		String roomId = join.getRoomId();
 		String presenceId = this.instanceId + "-" + this.presences.incrementAndGet();
 		List<Member> present = this.broker.enter(roomId, presenceId, member);
 		Membership membership = new Membership(roomId, member, presenceId, outbox);
-		outbox.offer(ChatResponse.newBuilder()
-			.setJoined(Joined.newBuilder().setRoomId(roomId).addAllMembers(present))
-			.build());
 		try {
 			this.rooms.compute(roomId, (id, room) -> {
 				LocalRoom joined = room;
@@ -110,6 +120,27 @@ public class ChatRooms implements DisposableBean {
 				joined.members.add(membership);
 				return joined;
 			});
+			Replay replay = join.getResumeAfterMessageId().isEmpty() ? null : this.broker
+				.replay(roomId, join.getResumeAfterMessageId(), join.getResumeAfterSequence())
+				.orElseThrow(() -> notInHistory(join));
+			List<ChatResponse> first = new ArrayList<>();
+			first.add(ChatResponse.newBuilder()
+				.setJoined(Joined.newBuilder()
+					.setRoomId(roomId)
+					.addAllMembers(present)
+					.setReplayedCount((replay != null) ? replay.messages().size() : 0))
+				.build());
+			long replayedThrough = 0;
+			if (replay != null) {
+				if (replay.missed() > 0) {
+					first.add(ChatResponse.newBuilder().setGap(Gap.newBuilder().setDroppedCount(replay.missed())).build());
+				}
+				for (ChatMessage message : replay.messages()) {
+					first.add(ChatResponse.newBuilder().setMessage(message).build());
+					replayedThrough = message.getSequence();
+				}
+			}
+			outbox.open(first, replayedThrough);
 			this.broker.publish(roomId, ChatResponse.newBuilder()
 				.setMemberJoined(MemberJoined.newBuilder().setMember(member).setJoinedAt(now()))
 				.build());
@@ -136,7 +167,19 @@ public class ChatRooms implements DisposableBean {
 			.setSentAt(now())
 			.setClientMessageId(send.getClientMessageId())
 			.build();
-		this.broker.publish(membership.roomId(), ChatResponse.newBuilder().setMessage(message).build());
+		this.broker.post(membership.roomId(), message);
+	}
+
+	private static RuntimeException notInHistory(JoinRoom join) {
+		return GrpcError
+			.builder(Status.Code.NOT_FOUND,
+					"message " + join.getResumeAfterMessageId() + " is not in the history of room " + join.getRoomId()
+							+ ", which cannot tell what was missed; join without resume_after_message_id")
+			.reason("MESSAGE_NOT_IN_HISTORY")
+			.metadata("roomId", join.getRoomId())
+			.metadata("messageId", join.getResumeAfterMessageId())
+			.build()
+			.asException();
 	}
 
 	/**
@@ -152,7 +195,12 @@ public class ChatRooms implements DisposableBean {
 	 * @param membership the membership
 	 */
 	void leaveLater(Membership membership) {
-		this.deferred.execute(() -> leave(membership));
+		try {
+			this.deferred.execute(() -> leave(membership));
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down: the broker forgets the presence after its TTL.
+		}
 	}
 
 	private void leave(Membership membership, boolean announce) {
@@ -213,8 +261,24 @@ public class ChatRooms implements DisposableBean {
 
 		private final Set<Membership> members = new CopyOnWriteArraySet<>();
 
+		/**
+		 * Sequence of the last message received; the broker calls one room's listener from one
+		 * thread at a time.
+		 */
+		private long lastSequence;
+
 		@Override
 		public void onEvent(ChatResponse event) {
+			if (event.hasMessage()) {
+				long sequence = event.getMessage().getSequence();
+				boolean skipped = this.lastSequence > 0 && sequence > this.lastSequence + 1;
+				this.lastSequence = sequence;
+				if (skipped) {
+					// Messages were lost on the way to this instance: the history has them.
+					onInterrupted();
+					return;
+				}
+			}
 			// A member's own join and leave are not news to it.
 			long subject = switch (event.getEventCase()) {
 				case MEMBER_JOINED -> event.getMemberJoined().getMember().getUserId();
@@ -226,6 +290,17 @@ public class ChatRooms implements DisposableBean {
 					membership.outbox().offer(event);
 				}
 			}
+		}
+
+		@Override
+		public void onInterrupted() {
+			Throwable lost = GrpcError
+				.builder(Status.Code.UNAVAILABLE,
+						"chat broker connection lost; join again with resume_after_message_id to receive what was missed")
+				.reason("BROKER_CONNECTION_LOST")
+				.build()
+				.asException();
+			this.members.forEach((membership) -> membership.outbox().abort(lost));
 		}
 
 	}

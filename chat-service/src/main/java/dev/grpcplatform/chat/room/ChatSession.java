@@ -50,7 +50,7 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 		this.rooms = rooms;
 		this.users = users;
 		this.outbox = rooms.newOutbox(responses);
-		this.outbox.onOverflow(this::overflowed);
+		this.outbox.onEnded(this::endedByOutbox);
 		responses.disableAutoRequest();
 		responses.setOnCancelHandler(this::cancelled);
 		responses.request(1);
@@ -104,7 +104,7 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 					fail((failure instanceof CompletionException) ? failure.getCause() : failure);
 				}
 				else {
-					enter(join.getRoomId(), member);
+					enter(join, member);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -114,7 +114,7 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 		});
 	}
 
-	private void enter(String roomId, Member member) {
+	private void enter(JoinRoom join, Member member) {
 		synchronized (this) {
 			if (this.state != State.JOINING) {
 				return;
@@ -122,7 +122,7 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 		}
 		Membership joined;
 		try {
-			joined = this.rooms.join(roomId, member, this.outbox);
+			joined = this.rooms.join(join, member, this.outbox);
 		}
 		catch (RuntimeException ex) {
 			fail((ex instanceof BrokerUnavailableException) ? brokerUnavailable() : ex);
@@ -206,10 +206,11 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 	}
 
 	/**
-	 * The outbox ended the stream because the member fell too far behind; called in the middle of
-	 * a fan-out, so the leave (which publishes) runs on another thread.
+	 * The outbox ended the stream because the member fell too far behind or the room's events
+	 * were interrupted; called in the middle of a fan-out or on the broker's threads, so the leave
+	 * (which publishes) runs on another thread.
 	 */
-	private void overflowed() {
+	private void endedByOutbox() {
 		Membership current = end();
 		if (current != null) {
 			this.rooms.leaveLater(current);

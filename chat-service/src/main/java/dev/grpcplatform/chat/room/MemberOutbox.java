@@ -1,6 +1,7 @@
 package dev.grpcplatform.chat.room;
 
 import java.util.ArrayDeque;
+import java.util.List;
 
 import dev.grpcplatform.chat.room.RoomProperties.OverflowPolicy;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
@@ -13,6 +14,11 @@ import io.grpc.stub.ServerCallStreamObserver;
  * The events on their way to one member: a bounded queue drained into the member's stream only
  * while its transport is ready, so that a member that reads slowly never holds up whoever
  * publishes, and never costs more than the queue's capacity in memory.
+ *
+ * <p>An outbox starts held: live events queue up (without bound, for the short time of a join)
+ * until {@link #open} puts the first events of the stream (the Joined, and for a resume the
+ * messages replayed from the room's history) ahead of them and drops the live messages that the
+ * replay already holds, so that the member receives each message once, in the room's order.
  *
  * <p>Any thread may offer events; one thread at a time drains, the one that finds the drain idle
  * (a publisher, or the call's own thread when the transport turns ready again), so the stream is
@@ -30,8 +36,24 @@ final class MemberOutbox {
 
 	private final ArrayDeque<ChatResponse> queue = new ArrayDeque<>();
 
-	private Runnable overflowHandler = () -> {
+	/**
+	 * Events sent before the queue's, outside its capacity: the first events of the stream.
+	 */
+	private final ArrayDeque<ChatResponse> head = new ArrayDeque<>();
+
+	private Runnable endedHandler = () -> {
 	};
+
+	/**
+	 * Whether the queue waits for {@link #open}.
+	 */
+	private boolean held = true;
+
+	/**
+	 * Sequence of the last message replayed; live messages up to it are duplicates. 0 once a live
+	 * message came past it (live messages come in the room's order, so no later one can repeat).
+	 */
+	private long replayedThrough;
 
 	/**
 	 * Events dropped since the member's last event, announced with a Gap before its next one.
@@ -67,12 +89,58 @@ final class MemberOutbox {
 	}
 
 	/**
-	 * Sets what runs after the member fell so far behind that its stream was ended (only with
-	 * the disconnect policy); it runs on the thread that offered the event that did not fit.
+	 * Sets what runs after the outbox ended the stream by itself: the member fell so far behind
+	 * (only with the disconnect policy), or {@link #abort} was called; it runs on the thread that
+	 * offered the event that did not fit, or that aborted.
 	 * @param handler the handler
 	 */
-	void onOverflow(Runnable handler) {
-		this.overflowHandler = handler;
+	void onEnded(Runnable handler) {
+		this.endedHandler = handler;
+	}
+
+	/**
+	 * Sends the first events of the stream, then the queued live events but those replayed
+	 * already, and from then on every event offered.
+	 * @param first the first events: the Joined, and the Gap and messages of a resume
+	 * @param replayedThrough sequence of the last message among them, 0 for none
+	 */
+	void open(List<ChatResponse> first, long replayedThrough) {
+		synchronized (this.lock) {
+			this.head.addAll(first);
+			this.replayedThrough = replayedThrough;
+			this.queue.removeIf(this::replayed);
+			this.held = false;
+		}
+		drain();
+	}
+
+	/**
+	 * Returns whether an event is a message that the replay already holds; called under the lock.
+	 */
+	private boolean replayed(ChatResponse event) {
+		if (this.replayedThrough == 0 || !event.hasMessage()) {
+			return false;
+		}
+		if (event.getMessage().getSequence() <= this.replayedThrough) {
+			return true;
+		}
+		this.replayedThrough = 0;
+		return false;
+	}
+
+	/**
+	 * Ends the stream with an error at once, like {@link #fail}, and runs the handler set with
+	 * {@link #onEnded}.
+	 * @param failure the error
+	 */
+	void abort(Throwable failure) {
+		synchronized (this.lock) {
+			if (this.done || this.error != null) {
+				return;
+			}
+		}
+		fail(failure);
+		this.endedHandler.run();
 	}
 
 	/**
@@ -83,10 +151,10 @@ final class MemberOutbox {
 		boolean overflowed = false;
 		boolean claimed;
 		synchronized (this.lock) {
-			if (this.done || this.completing || this.error != null) {
+			if (this.done || this.completing || this.error != null || replayed(event)) {
 				return;
 			}
-			if (this.queue.size() >= this.capacity) {
+			if (!this.held && this.queue.size() >= this.capacity) {
 				if (this.overflow == OverflowPolicy.DROP_OLDEST) {
 					this.queue.pollFirst();
 					this.dropped++;
@@ -94,7 +162,7 @@ final class MemberOutbox {
 				}
 				else {
 					overflowed = true;
-					this.queue.clear();
+					discardQueued();
 					this.error = GrpcError
 						.builder(Status.Code.RESOURCE_EXHAUSTED,
 								"member reads too slowly: more than " + this.capacity
@@ -117,7 +185,7 @@ final class MemberOutbox {
 			drainClaimed();
 		}
 		if (overflowed) {
-			this.overflowHandler.run();
+			this.endedHandler.run();
 		}
 	}
 
@@ -145,7 +213,7 @@ final class MemberOutbox {
 				return;
 			}
 			this.error = failure;
-			this.queue.clear();
+			discardQueued();
 		}
 		drain();
 	}
@@ -156,7 +224,7 @@ final class MemberOutbox {
 	void cancel() {
 		synchronized (this.lock) {
 			this.done = true;
-			this.queue.clear();
+			discardQueued();
 		}
 	}
 
@@ -179,7 +247,7 @@ final class MemberOutbox {
 				synchronized (this.lock) {
 					if (this.done || this.responses.isCancelled()) {
 						this.done = true;
-						this.queue.clear();
+						discardQueued();
 						this.draining = false;
 						return;
 					}
@@ -189,6 +257,14 @@ final class MemberOutbox {
 					}
 					else if (!this.responses.isReady()) {
 						// The on-ready handler drains again once the transport takes more.
+						this.draining = false;
+						return;
+					}
+					else if (!this.head.isEmpty()) {
+						next = this.head.pollFirst();
+					}
+					else if (this.held && !this.completing) {
+						// Opened once the join is done.
 						this.draining = false;
 						return;
 					}
@@ -223,11 +299,19 @@ final class MemberOutbox {
 		catch (RuntimeException ex) {
 			synchronized (this.lock) {
 				this.done = true;
-				this.queue.clear();
+				discardQueued();
 				this.draining = false;
 			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * Drops every event not sent yet; called under the lock.
+	 */
+	private void discardQueued() {
+		this.queue.clear();
+		this.head.clear();
 	}
 
 	/**

@@ -44,8 +44,16 @@ class BrokerConfigurationTests {
 			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining("presence-ttl"));
 	}
 
+	@Test
+	void emptyHistoryOrTooShortHistoryTtlFailsStartup() {
+		this.contextRunner.withPropertyValues("chat.history.size=0")
+			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining("chat.history.size"));
+		this.contextRunner.withPropertyValues("chat.history.ttl=10ms")
+			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining("chat.history.ttl"));
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(BrokerProperties.class)
+	@EnableConfigurationProperties({ BrokerProperties.class, HistoryProperties.class })
 	static class PropertiesConfiguration {
 
 	}

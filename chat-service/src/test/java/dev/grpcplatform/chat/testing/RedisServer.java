@@ -15,7 +15,7 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * A real redis-server (the Debian package, which {@code .ci/run} installs) on a free loopback port,
- * without persistence, run by the test.
+ * without persistence unless asked for, run by the test.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -25,12 +25,14 @@ public final class RedisServer implements AutoCloseable {
 
 	private final Path directory;
 
-	private final Process process;
+	private final boolean persistent;
 
-	private RedisServer(int port, Path directory, Process process) {
+	private Process process;
+
+	private RedisServer(int port, Path directory, boolean persistent) {
 		this.port = port;
 		this.directory = directory;
-		this.process = process;
+		this.persistent = persistent;
 	}
 
 	/**
@@ -39,25 +41,73 @@ public final class RedisServer implements AutoCloseable {
 	 * @throws IllegalStateException if redis-server is not installed or does not start
 	 */
 	public static RedisServer start() {
+		return start(false);
+	}
+
+	/**
+	 * Starts a server that keeps its data in an append-only file (fsync at every write), so that
+	 * {@link #restart()} finds it again, and waits until it accepts connections.
+	 * @return the running server
+	 */
+	public static RedisServer startPersistent() {
+		return start(true);
+	}
+
+	private static RedisServer start(boolean persistent) {
 		if (!Files.isExecutable(BINARY)) {
 			throw new IllegalStateException(BINARY + " is missing: install the Debian package redis-server "
 					+ "(apt-get install -y redis-server; .ci/run does so)");
 		}
 		try {
-			int port = freePort();
-			Path directory = Files.createTempDirectory("chat-service-redis");
-			Process process = new ProcessBuilder(List.of(BINARY.toString(), "--port", Integer.toString(port), "--bind",
-					"127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.toString()))
-				.redirectErrorStream(true)
-				.redirectOutput(directory.resolve("redis.log").toFile())
-				.start();
-			RedisServer server = new RedisServer(port, directory, process);
-			server.awaitAccepting(Duration.ofSeconds(20));
+			RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("chat-service-redis"),
+					persistent);
+			server.launch();
 			return server;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	private void launch() {
+		try {
+			this.process = new ProcessBuilder(List.of(BINARY.toString(), "--port", Integer.toString(this.port), "--bind",
+					"127.0.0.1", "--save", "", "--appendonly", this.persistent ? "yes" : "no", "--appendfsync", "always",
+					"--dir", this.directory.toString()))
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.directory.resolve("redis.log").toFile()))
+				.start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		awaitAccepting(Duration.ofSeconds(20));
+	}
+
+	/**
+	 * Stops the server (SIGTERM, as a restart does), keeping its data directory.
+	 */
+	public void stop() {
+		if (this.process.isAlive()) {
+			this.process.destroy();
+			try {
+				if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+					this.process.destroyForcibly();
+				}
+			}
+			catch (InterruptedException ex) {
+				this.process.destroyForcibly();
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
+	 * Starts the server again after {@link #stop()}, on the same port and data directory.
+	 */
+	public void restart() {
+		stop();
+		launch();
 	}
 
 	private static int freePort() throws IOException {
@@ -109,18 +159,7 @@ public final class RedisServer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		if (this.process.isAlive()) {
-			this.process.destroy();
-			try {
-				if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-					this.process.destroyForcibly();
-				}
-			}
-			catch (InterruptedException ex) {
-				this.process.destroyForcibly();
-				Thread.currentThread().interrupt();
-			}
-		}
+		stop();
 		FileSystemUtils.deleteRecursively(this.directory.toFile());
 	}
 
