@@ -70,6 +70,14 @@ class ComposeFileTests {
 	}
 
 	@Test
+	void redisKeepsTheRoomsHistoryAcrossItsRestarts() {
+		JsonNode redis = compose().at("/services/redis");
+		assertThat(texts(redis.get("command"))).containsSubsequence("--appendonly", "yes");
+		assertThat(texts(redis.get("volumes"))).containsExactly("redis-data:/data");
+		assertThat(compose().at("/volumes").has("redis-data")).isTrue();
+	}
+
+	@Test
 	void applicationServicesAreHealthyOnlyWhenReady() {
 		for (String name : APPLICATION_SERVICES) {
 			JsonNode healthcheck = compose().at("/services/" + name + "/healthcheck");
