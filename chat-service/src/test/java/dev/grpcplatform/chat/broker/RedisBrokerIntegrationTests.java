@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 import dev.grpcplatform.chat.testing.ChatClient;
 import dev.grpcplatform.chat.testing.FakeUserService;
 import dev.grpcplatform.chat.testing.RedisServer;
-import dev.grpcplatform.chat.testing.RunningChatService;
+import dev.grpcplatform.chat.testing.ChatServiceUnderTest;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
 import dev.grpcplatform.proto.chat.v1.Member;
@@ -32,16 +33,16 @@ class RedisBrokerIntegrationTests {
 
 	private static FakeUserService users;
 
-	private static RunningChatService first;
+	private static RunningGrpcApplication first;
 
-	private static RunningChatService second;
+	private static RunningGrpcApplication second;
 
 	@BeforeAll
 	static void start() {
 		redis = RedisServer.start();
 		users = FakeUserService.start().user(1, "Ada").user(2, "Grace").user(3, "Linus").user(4, "Ken");
-		first = RunningChatService.start(properties());
-		second = RunningChatService.start(properties());
+		first = ChatServiceUnderTest.start(properties());
+		second = ChatServiceUnderTest.start(properties());
 	}
 
 	private static String[] properties(String... more) {
@@ -110,7 +111,7 @@ class RedisBrokerIntegrationTests {
 
 	@Test
 	void shutdownEndsOpenStreamsAtOnceWithUnavailableWhileTheOtherInstanceGoesOn() {
-		RunningChatService leaving = RunningChatService.start(properties("platform.grpc.shutdown.grace-period=60s"));
+		RunningGrpcApplication leaving = ChatServiceUnderTest.start(properties("platform.grpc.shutdown.grace-period=60s"));
 		try (ChatClient ada = ChatClient.open(first.newChannel(TOKEN));
 				ChatClient grace = ChatClient.open(leaving.newChannel(TOKEN))) {
 			ada.join("shutdown", 1).awaitJoined();
@@ -139,7 +140,7 @@ class RedisBrokerIntegrationTests {
 		RedisServer ownRedis = RedisServer.start();
 		List<String> properties = new java.util.ArrayList<>(List.of(ownRedis.brokerProperties()));
 		properties.add(users.addressProperty());
-		try (RunningChatService isolated = RunningChatService.start(properties.toArray(String[]::new));
+		try (RunningGrpcApplication isolated = ChatServiceUnderTest.start(properties.toArray(String[]::new));
 				ChatClient ada = ChatClient.open(isolated.newChannel(TOKEN))) {
 			ada.join("outage", 1).awaitJoined();
 			ownRedis.close();

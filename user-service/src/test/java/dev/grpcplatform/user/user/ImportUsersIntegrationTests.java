@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.stream.LongStream;
 
+import dev.grpcplatform.user.testing.UserServiceUnderTest;
 import dev.grpcplatform.proto.user.v1.CreateUserRequest;
 import dev.grpcplatform.proto.user.v1.ImportFailure;
 import dev.grpcplatform.proto.user.v1.ImportUsersRequest;
@@ -42,7 +43,7 @@ class ImportUsersIntegrationTests {
 			return Imports.item(user.build());
 		}).iterator();
 		long started = System.nanoTime();
-		ImportUsersResponse summary = Imports.importUsers(app.service().asyncStub(), items);
+		ImportUsersResponse summary = Imports.importUsers(UserServiceUnderTest.asyncStub(app.service()), items);
 		System.out.printf("ImportUsers: %d items in %d ms%n", ITEMS, (System.nanoTime() - started) / 1_000_000);
 		assertThat(summary.getCreatedCount()).isEqualTo(9_997);
 		assertThat(summary.getFailedCount()).isEqualTo(3);
