@@ -1,15 +1,15 @@
 package dev.grpcplatform.starter.boot3.errors;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
 import dev.grpcplatform.starter.errors.DataAccessExceptionMapper;
 import dev.grpcplatform.starter.errors.ErrorMappingServerInterceptor;
 import dev.grpcplatform.starter.errors.GrpcErrorsProperties;
 import dev.grpcplatform.starter.errors.GrpcExceptionMapper;
 import dev.grpcplatform.starter.errors.GrpcExceptionTranslator;
 import dev.grpcplatform.starter.errors.StandardExceptionMapper;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Predicate;
-
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 
 import org.springframework.beans.factory.ObjectProvider;

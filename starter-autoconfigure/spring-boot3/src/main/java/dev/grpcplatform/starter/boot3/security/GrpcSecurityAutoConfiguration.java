@@ -1,5 +1,10 @@
 package dev.grpcplatform.starter.boot3.security;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import dev.grpcplatform.starter.errors.GrpcErrorsProperties;
 import dev.grpcplatform.starter.security.BearerTokenAuthenticator;
 import dev.grpcplatform.starter.security.GrpcAuthenticationInterceptor;
 import dev.grpcplatform.starter.security.GrpcAuthorizationInterceptor;
@@ -9,11 +14,6 @@ import dev.grpcplatform.starter.security.GrpcServerTls;
 import dev.grpcplatform.starter.security.GrpcServiceAnnotationsReader;
 import dev.grpcplatform.starter.security.PlatformJwtDecoders;
 import dev.grpcplatform.starter.security.SecurityExceptionMapper;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-
-import dev.grpcplatform.starter.errors.GrpcErrorsProperties;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
