@@ -9,9 +9,10 @@ import dev.grpcplatform.proto.user.v1.GetUserRequest;
 import dev.grpcplatform.proto.user.v1.ListUsersRequest;
 import dev.grpcplatform.proto.user.v1.User;
 import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.user.testing.Imports;
-import dev.grpcplatform.user.testing.RunningUserService;
 import dev.grpcplatform.user.testing.TestDatabase;
+import dev.grpcplatform.user.testing.UserServiceUnderTest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -32,12 +33,12 @@ class DatabaseOutageIntegrationTests {
 
 	private TestDatabase database;
 
-	private RunningUserService service;
+	private RunningGrpcApplication service;
 
 	@BeforeEach
 	void start() {
 		this.database = TestDatabase.start();
-		this.service = RunningUserService.start(this.database.properties());
+		this.service = UserServiceUnderTest.start(this.database.properties());
 	}
 
 	@AfterEach
@@ -52,31 +53,31 @@ class DatabaseOutageIntegrationTests {
 
 	@Test
 	void callsFailWithUnavailableAndHealthIsNotServingWhileTheDatabaseIsDownAndBothRecoverAfterwards() {
-		User user = this.service.blockingStub()
+		User user = UserServiceUnderTest.blockingStub(this.service)
 			.createUser(CreateUserRequest.newBuilder().setName("Ada").setEmail("ada@example.com").build())
 			.getUser();
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.service.grpcHealth() == ServingStatus.SERVING);
-		assertThat(this.service.actuatorReadiness()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.service.health("") == ServingStatus.SERVING);
+		assertThat(this.service.httpStatus("/actuator/health/readiness")).isEqualTo(200);
 
 		this.database.stop();
 
-		UserServiceGrpc.UserServiceBlockingStub stub = this.service.blockingStub();
+		UserServiceGrpc.UserServiceBlockingStub stub = UserServiceUnderTest.blockingStub(this.service);
 		assertUnavailable(() -> stub.getUser(GetUserRequest.newBuilder().setId(user.getId()).build()));
 		assertUnavailable(() -> stub
 			.createUser(CreateUserRequest.newBuilder().setName("Grace").setEmail("grace@example.com").build()));
 		assertUnavailable(() -> stub.listUsers(ListUsersRequest.getDefaultInstance()).forEachRemaining((page) -> {
 		}));
-		assertUnavailable(() -> Imports.importUsers(this.service.asyncStub(), List
+		assertUnavailable(() -> Imports.importUsers(UserServiceUnderTest.asyncStub(this.service), List
 			.of(Imports.item(CreateUserRequest.newBuilder().setName("Linus").setEmail("linus@example.com").build()))
 			.iterator()));
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> this.service.grpcHealth() == ServingStatus.NOT_SERVING);
-		assertThat(this.service.actuatorReadiness()).isEqualTo(503);
+			.until(() -> this.service.health("") == ServingStatus.NOT_SERVING);
+		assertThat(this.service.httpStatus("/actuator/health/readiness")).isEqualTo(503);
 
 		this.database.restart();
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> this.service.grpcHealth() == ServingStatus.SERVING);
-		assertThat(this.service.actuatorReadiness()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.service.health("") == ServingStatus.SERVING);
+		assertThat(this.service.httpStatus("/actuator/health/readiness")).isEqualTo(200);
 		await().atMost(Duration.ofSeconds(30)).ignoreException(StatusRuntimeException.class).untilAsserted(() -> {
 			User read = stub.withDeadlineAfter(10, TimeUnit.SECONDS)
 				.getUser(GetUserRequest.newBuilder().setId(user.getId()).build())

@@ -8,15 +8,17 @@ import dev.grpcplatform.starter.security.RequireScopes;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
-import net.devh.boot.grpc.server.service.GrpcService;
+import org.springframework.stereotype.Service;
 
 /**
  * {@code platform.chat.v1.ChatService}: one {@link ChatSession} per Chat stream.
  *
  * <p>The platform has authenticated the caller, checked the scope chat:write and validated every
  * request message before the session sees it.
+ *
+ * <p>A plain Spring bean: the platform serves every {@code BindableService} bean, on either Boot line.
  */
-@GrpcService
+@Service
 public class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
 	private final ChatRooms rooms;

@@ -14,7 +14,8 @@ import dev.grpcplatform.chat.testing.FakeUserService;
 import dev.grpcplatform.chat.testing.RedisServer;
 import dev.grpcplatform.chat.testing.ResumeScenarios;
 import dev.grpcplatform.chat.testing.ResumingMember;
-import dev.grpcplatform.chat.testing.RunningChatService;
+import dev.grpcplatform.chat.testing.ChatServiceUnderTest;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatRequest;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
@@ -46,16 +47,16 @@ class RedisBrokerIntegrationTests {
 
 	private static FakeUserService users;
 
-	private static RunningChatService first;
+	private static RunningGrpcApplication first;
 
-	private static RunningChatService second;
+	private static RunningGrpcApplication second;
 
 	@BeforeAll
 	static void start() {
 		redis = RedisServer.startPersistent();
 		users = FakeUserService.start().user(1, "Ada").user(2, "Grace").user(3, "Linus").user(4, "Ken");
-		first = RunningChatService.start(properties());
-		second = RunningChatService.start(properties());
+		first = ChatServiceUnderTest.start(properties());
+		second = ChatServiceUnderTest.start(properties());
 	}
 
 	private static String[] properties(String... more) {
@@ -125,7 +126,7 @@ class RedisBrokerIntegrationTests {
 
 	@Test
 	void shutdownEndsOpenStreamsAtOnceWithUnavailableWhileTheOtherInstanceGoesOn() {
-		RunningChatService leaving = RunningChatService.start(properties("platform.grpc.shutdown.grace-period=60s"));
+		RunningGrpcApplication leaving = ChatServiceUnderTest.start(properties("platform.grpc.shutdown.grace-period=60s"));
 		try (ChatClient ada = ChatClient.open(first.newChannel(TOKEN));
 				ChatClient grace = ChatClient.open(leaving.newChannel(TOKEN))) {
 			ada.join("shutdown", 1).awaitJoined();
@@ -158,8 +159,8 @@ class RedisBrokerIntegrationTests {
 	@Test
 	void membersResumeAcrossAGracefulStopOfTheirInstanceWhileAnotherKeepsSending() {
 		long start = System.nanoTime();
-		RunningChatService leaving = RunningChatService.start(properties());
-		AtomicReference<RunningChatService> restarted = new AtomicReference<>();
+		RunningGrpcApplication leaving = ChatServiceUnderTest.start(properties());
+		AtomicReference<RunningGrpcApplication> restarted = new AtomicReference<>();
 		Channel toSecond = second.newChannel(TOKEN);
 		try (ResumingMember ada = new ResumingMember("instance-stop", 1, "Ada");
 				ResumingMember linus = new ResumingMember("instance-stop", 3, "Linus");
@@ -181,7 +182,7 @@ class RedisBrokerIntegrationTests {
 			Channel toFirst = first.newChannel(TOKEN);
 			CompletableFuture<Void> linusFollowing = CompletableFuture.runAsync(
 					() -> linus.follow(() -> toFirst, () -> linus.received().size() >= 400 && grace.sent().size() == 400, TIMEOUT));
-			restarted.set(RunningChatService.start(properties()));
+			restarted.set(ChatServiceUnderTest.start(properties()));
 			Supplier<Channel> toRestarted = () -> restarted.get().newChannel(TOKEN);
 			ada.follow(toRestarted, () -> ada.received().size() >= 400, TIMEOUT);
 			sending.orTimeout(120, TimeUnit.SECONDS).join();
@@ -249,7 +250,7 @@ class RedisBrokerIntegrationTests {
 				}
 				System.out.println("redis down: both streams ended after "
 						+ Duration.ofNanos(System.nanoTime() - stopped).toMillis() + " ms");
-				for (RunningChatService instance : List.of(first, second)) {
+				for (RunningGrpcApplication instance : List.of(first, second)) {
 					try (ChatClient linus = ChatClient.open(instance.newChannel(TOKEN))) {
 						linus.join("outage", 3);
 						Status status = linus.awaitStatus();

@@ -11,7 +11,8 @@ import dev.grpcplatform.chat.testing.ChatClient;
 import dev.grpcplatform.chat.testing.FakeUserService;
 import dev.grpcplatform.chat.testing.ResumeScenarios;
 import dev.grpcplatform.chat.testing.ResumingMember;
-import dev.grpcplatform.chat.testing.RunningChatService;
+import dev.grpcplatform.chat.testing.ChatServiceUnderTest;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatRequest;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
@@ -40,14 +41,14 @@ class ChatResumeIntegrationTests {
 
 	private static FakeUserService users;
 
-	private static RunningChatService chat;
+	private static RunningGrpcApplication chat;
 
 	private static ManagedChannel channel;
 
 	@BeforeAll
 	static void start() {
 		users = FakeUserService.start().user(1, "Ada").user(2, "Grace").user(3, "Linus");
-		chat = RunningChatService.start(users.addressProperty(), "chat.history.size=50", "chat.users.cache-size=0");
+		chat = ChatServiceUnderTest.start(users.addressProperty(), "chat.history.size=50", "chat.users.cache-size=0");
 		channel = chat.newChannel(TOKEN);
 	}
 

@@ -8,14 +8,15 @@ import java.util.stream.Collectors;
 
 import com.google.rpc.ErrorInfo;
 import dev.grpcplatform.chat.testing.ChatClient;
+import dev.grpcplatform.chat.testing.ChatServiceUnderTest;
 import dev.grpcplatform.chat.testing.FakeUserService;
-import dev.grpcplatform.chat.testing.RunningChatService;
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatRequest;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
 import dev.grpcplatform.proto.chat.v1.Member;
 import dev.grpcplatform.proto.chat.v1.SendMessage;
 import dev.grpcplatform.proto.user.v1.UserStatus;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.security.DevelopmentTokens;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -37,7 +38,7 @@ class ChatServiceIntegrationTests {
 
 	private static FakeUserService users;
 
-	private static RunningChatService chat;
+	private static RunningGrpcApplication chat;
 
 	private static ManagedChannel channel;
 
@@ -51,7 +52,7 @@ class ChatServiceIntegrationTests {
 			.user(5, "Ken")
 			.user(6, "Dormant", UserStatus.USER_STATUS_INACTIVE)
 			.user(7, "Retry");
-		chat = RunningChatService.start(users.addressProperty());
+		chat = ChatServiceUnderTest.start(users.addressProperty());
 		channel = chat.newChannel(TOKEN);
 	}
 

@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.grpcplatform.chat.testing.ChatClient;
+import dev.grpcplatform.chat.testing.ChatServiceUnderTest;
 import dev.grpcplatform.chat.testing.FakeUserService;
-import dev.grpcplatform.chat.testing.RunningChatService;
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.security.DevelopmentTokens;
 import io.grpc.Status;
 import org.junit.jupiter.api.AfterAll;
@@ -57,7 +58,7 @@ class SlowMemberIntegrationTests {
 
 	@Test
 	void dropOldestKeepsTheSlowMembersQueueBoundedAndTellsItWithGapsHowManyItMissed() {
-		try (RunningChatService chat = start("drop-oldest");
+		try (RunningGrpcApplication chat = start("drop-oldest");
 				ChatClient ada = ChatClient.open(chat.newChannel(TOKEN));
 				ChatClient grace = ChatClient.open(chat.newChannel(TOKEN))) {
 			ada.join("slow", 1).awaitJoined();
@@ -65,7 +66,7 @@ class SlowMemberIntegrationTests {
 			ada.next(ChatResponse::hasMemberJoined);
 			long baseline = talk(ada, List.of(ada, grace), 0);
 
-			ChatClient ken = ChatClient.openNotReading(chat.newSmallWindowChannel(TOKEN));
+			ChatClient ken = ChatClient.openNotReading(chat.newChannel(TOKEN, ChatServiceUnderTest::smallFlowControlWindow));
 			ken.join("slow", 3);
 			ada.next(ChatResponse::hasMemberJoined);
 			grace.next(ChatResponse::hasMemberJoined);
@@ -107,10 +108,10 @@ class SlowMemberIntegrationTests {
 
 	@Test
 	void disconnectEndsTheSlowMembersStreamWithResourceExhaustedAndTheOthersSeeItLeave() {
-		try (RunningChatService chat = start("disconnect");
+		try (RunningGrpcApplication chat = start("disconnect");
 				ChatClient ada = ChatClient.open(chat.newChannel(TOKEN));
 				ChatClient grace = ChatClient.open(chat.newChannel(TOKEN));
-				ChatClient ken = ChatClient.openNotReading(chat.newSmallWindowChannel(TOKEN))) {
+				ChatClient ken = ChatClient.openNotReading(chat.newChannel(TOKEN, ChatServiceUnderTest::smallFlowControlWindow))) {
 			ada.join("slow", 1).awaitJoined();
 			grace.join("slow", 2).awaitJoined();
 			ken.join("slow", 3);
@@ -138,8 +139,8 @@ class SlowMemberIntegrationTests {
 		}
 	}
 
-	private static RunningChatService start(String overflow) {
-		return RunningChatService.start(users.addressProperty(), "chat.rooms.queue-capacity=" + CAPACITY,
+	private static RunningGrpcApplication start(String overflow) {
+		return ChatServiceUnderTest.start(users.addressProperty(), "chat.rooms.queue-capacity=" + CAPACITY,
 				"chat.rooms.overflow=" + overflow);
 	}
 
@@ -201,7 +202,7 @@ class SlowMemberIntegrationTests {
 		return Integer.parseInt(message.getText().substring(0, message.getText().indexOf(' ')));
 	}
 
-	private static ChatRooms rooms(RunningChatService chat) {
+	private static ChatRooms rooms(RunningGrpcApplication chat) {
 		return chat.context().getBean(ChatRooms.class);
 	}
 

@@ -1,12 +1,13 @@
 package dev.grpcplatform.chat.users;
 
 import dev.grpcplatform.chat.testing.ChatClient;
-import dev.grpcplatform.chat.testing.RunningChatService;
+import dev.grpcplatform.chat.testing.ChatServiceUnderTest;
 import dev.grpcplatform.chat.testing.UserServiceProcess;
 import dev.grpcplatform.proto.chat.v1.Member;
 import dev.grpcplatform.proto.user.v1.CreateUserRequest;
 import dev.grpcplatform.proto.user.v1.User;
 import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.security.DevelopmentTokens;
 import io.grpc.Status;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +24,7 @@ class UserServiceEndToEndIntegrationTests {
 
 	private static UserServiceProcess users;
 
-	private static RunningChatService chat;
+	private static RunningGrpcApplication chat;
 
 	private static User ada;
 
@@ -33,7 +34,7 @@ class UserServiceEndToEndIntegrationTests {
 		ada = UserServiceGrpc.newBlockingStub(users.channel())
 			.createUser(CreateUserRequest.newBuilder().setName("Ada Lovelace").setEmail("ada@example.com").build())
 			.getUser();
-		chat = RunningChatService.start(users.addressProperty());
+		chat = ChatServiceUnderTest.start(users.addressProperty());
 	}
 
 	@AfterAll

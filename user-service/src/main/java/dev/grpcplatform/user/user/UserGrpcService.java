@@ -16,7 +16,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
-import net.devh.boot.grpc.server.service.GrpcService;
+import org.springframework.stereotype.Service;
 
 /**
  * {@code platform.user.v1.UserService} on the {@code users} table.
@@ -25,8 +25,10 @@ import net.devh.boot.grpc.server.service.GrpcService;
  * an import excepted, which {@link UserImport} validates one by one), and maps what the methods
  * throw to statuses: a duplicate email ({@code DuplicateKeyException}) to {@code ALREADY_EXISTS},
  * a database that cannot be reached to {@code UNAVAILABLE}.
+ *
+ * <p>A plain Spring bean: the platform serves every {@code BindableService} bean, on either Boot line.
  */
-@GrpcService
+@Service
 public class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
 
 	static final int DEFAULT_PAGE_SIZE = 100;

@@ -1,5 +1,6 @@
 package dev.grpcplatform.user.testing;
 
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -15,7 +16,7 @@ public final class UserServiceWithDatabase implements BeforeAllCallback, AfterAl
 
 	private TestDatabase database;
 
-	private RunningUserService service;
+	private RunningGrpcApplication service;
 
 	/**
 	 * Creates the extension for the service with the given configuration classes added.
@@ -28,7 +29,7 @@ public final class UserServiceWithDatabase implements BeforeAllCallback, AfterAl
 	@Override
 	public void beforeAll(ExtensionContext context) {
 		this.database = TestDatabase.start();
-		this.service = RunningUserService.start(this.extraSources, this.database.properties());
+		this.service = UserServiceUnderTest.start(this.extraSources, this.database.properties());
 	}
 
 	@Override
@@ -53,7 +54,7 @@ public final class UserServiceWithDatabase implements BeforeAllCallback, AfterAl
 	 * Returns the running service.
 	 * @return the service
 	 */
-	public RunningUserService service() {
+	public RunningGrpcApplication service() {
 		return this.service;
 	}
 

@@ -9,6 +9,7 @@ import dev.grpcplatform.proto.user.v1.ImportFailure;
 import dev.grpcplatform.proto.user.v1.ImportUsersRequest;
 import dev.grpcplatform.proto.user.v1.ImportUsersResponse;
 import dev.grpcplatform.user.testing.Imports;
+import dev.grpcplatform.user.testing.UserServiceUnderTest;
 import dev.grpcplatform.user.testing.UserServiceWithDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,7 +43,7 @@ class ImportUsersIntegrationTests {
 			return Imports.item(user.build());
 		}).iterator();
 		long started = System.nanoTime();
-		ImportUsersResponse summary = Imports.importUsers(app.service().asyncStub(), items);
+		ImportUsersResponse summary = Imports.importUsers(UserServiceUnderTest.asyncStub(app.service()), items);
 		System.out.printf("ImportUsers: %d items in %d ms%n", ITEMS, (System.nanoTime() - started) / 1_000_000);
 		assertThat(summary.getCreatedCount()).isEqualTo(9_997);
 		assertThat(summary.getFailedCount()).isEqualTo(3);

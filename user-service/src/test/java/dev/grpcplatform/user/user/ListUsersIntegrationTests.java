@@ -10,6 +10,7 @@ import dev.grpcplatform.proto.user.v1.ListUsersRequest;
 import dev.grpcplatform.proto.user.v1.ListUsersResponse;
 import dev.grpcplatform.proto.user.v1.User;
 import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
+import dev.grpcplatform.user.testing.UserServiceUnderTest;
 import dev.grpcplatform.user.testing.UserServiceWithDatabase;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -154,7 +155,7 @@ class ListUsersIntegrationTests {
 
 	@Test
 	void aDeadlinePassingMidStreamEndsItAndStopsTheQueries() {
-		Iterator<ListUsersResponse> pages = app.service().blockingStub()
+		Iterator<ListUsersResponse> pages = UserServiceUnderTest.blockingStub(app.service())
 			.withDeadlineAfter(300, TimeUnit.MILLISECONDS)
 			.listUsers(ListUsersRequest.getDefaultInstance());
 		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> {
@@ -168,7 +169,7 @@ class ListUsersIntegrationTests {
 	}
 
 	private static UserServiceGrpc.UserServiceBlockingStub stub() {
-		return app.service().blockingStub().withDeadlineAfter(2, TimeUnit.MINUTES);
+		return UserServiceUnderTest.blockingStub(app.service()).withDeadlineAfter(2, TimeUnit.MINUTES);
 	}
 
 	private static void awaitStableQueryCount() {

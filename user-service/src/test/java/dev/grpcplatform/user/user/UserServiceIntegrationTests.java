@@ -20,6 +20,7 @@ import dev.grpcplatform.proto.user.v1.ListUsersResponse;
 import dev.grpcplatform.proto.user.v1.User;
 import dev.grpcplatform.proto.user.v1.UserStatus;
 import dev.grpcplatform.user.testing.Imports;
+import dev.grpcplatform.user.testing.UserServiceUnderTest;
 import dev.grpcplatform.user.testing.UserServiceWithDatabase;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -49,7 +50,7 @@ class UserServiceIntegrationTests {
 	@Test
 	void createUserReturnsTheUserWithItsIdAndCreationTime() {
 		Instant before = Instant.now().minusSeconds(60);
-		User user = app.service().blockingStub()
+		User user = UserServiceUnderTest.blockingStub(app.service())
 			.createUser(CreateUserRequest.newBuilder()
 				.setName("Ada Lovelace")
 				.setEmail("ada@example.com")
@@ -73,8 +74,7 @@ class UserServiceIntegrationTests {
 	@Test
 	void getUserReturnsTheUserAsCreated() {
 		User created = create("Grace Hopper", "grace@example.com", UserStatus.USER_STATUS_INACTIVE);
-		User read = app.service()
-			.blockingStub()
+		User read = UserServiceUnderTest.blockingStub(app.service())
 			.getUser(GetUserRequest.newBuilder().setId(created.getId()).build())
 			.getUser();
 		assertThat(read).isEqualTo(created);
@@ -85,7 +85,7 @@ class UserServiceIntegrationTests {
 	@Test
 	void getUserOfAnUnknownIdFailsWithNotFound() {
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> app.service().blockingStub().getUser(GetUserRequest.newBuilder().setId(424242).build()))
+			.isThrownBy(() -> UserServiceUnderTest.blockingStub(app.service()).getUser(GetUserRequest.newBuilder().setId(424242).build()))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
 				assertThat(ex.getStatus().getDescription()).isEqualTo("user 424242 not found");
@@ -96,7 +96,7 @@ class UserServiceIntegrationTests {
 	@Test
 	void getUserWithAnIdThatIsNotPositiveFailsWithInvalidArgument() {
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> app.service().blockingStub().getUser(GetUserRequest.newBuilder().setId(-1).build()))
+			.isThrownBy(() -> UserServiceUnderTest.blockingStub(app.service()).getUser(GetUserRequest.newBuilder().setId(-1).build()))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 				assertThat(fieldsOf(ex)).containsExactly("id");
@@ -125,7 +125,7 @@ class UserServiceIntegrationTests {
 			.putMetadata("Bad Key", "v")
 			.build();
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> app.service().blockingStub().createUser(request))
+			.isThrownBy(() -> UserServiceUnderTest.blockingStub(app.service()).createUser(request))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 				assertThat(fieldsOf(ex)).containsExactlyInAnyOrder("name", "email", "roles[0]", "phone",
@@ -222,7 +222,7 @@ class UserServiceIntegrationTests {
 				Imports.item(user(3).toBuilder().setEmail("EXISTING@example.com").build()), Imports.item(user(4)),
 				Imports.item(user(5).toBuilder().setEmail(user(4).getEmail().toUpperCase()).build()),
 				Imports.item(user(6).toBuilder().addRoles("ok").addRoles("Not OK").build()));
-		ImportUsersResponse summary = Imports.importUsers(app.service().asyncStub(), items.iterator());
+		ImportUsersResponse summary = Imports.importUsers(UserServiceUnderTest.asyncStub(app.service()), items.iterator());
 		assertThat(summary.getCreatedCount()).isEqualTo(2);
 		assertThat(summary.getFailedCount()).isEqualTo(5);
 		assertThat(summary.getFailuresList())
@@ -244,7 +244,7 @@ class UserServiceIntegrationTests {
 				items.add(Imports.item(user));
 			}
 			items.add(Imports.item(user(99).toBuilder().setEmail(user(0).getEmail()).build()));
-			ImportUsersResponse summary = Imports.importUsers(app.service().asyncStub(), items.iterator());
+			ImportUsersResponse summary = Imports.importUsers(UserServiceUnderTest.asyncStub(app.service()), items.iterator());
 			assertThat(summary.getCreatedCount()).isEqualTo(9);
 			assertThat(summary.getFailuresList())
 				.extracting(ImportFailure::getIndex, ImportFailure::getField, ImportFailure::getReason)
@@ -259,7 +259,7 @@ class UserServiceIntegrationTests {
 
 	@Test
 	void importUsersOfAnEmptyStreamCreatesNothing() {
-		ImportUsersResponse summary = Imports.importUsers(app.service().asyncStub(),
+		ImportUsersResponse summary = Imports.importUsers(UserServiceUnderTest.asyncStub(app.service()),
 				List.<ImportUsersRequest>of().iterator());
 		assertThat(summary).isEqualTo(ImportUsersResponse.getDefaultInstance());
 	}
@@ -269,7 +269,7 @@ class UserServiceIntegrationTests {
 		Iterator<ImportUsersRequest> items = IntStream.range(0, 1200)
 			.mapToObj((i) -> ImportUsersRequest.getDefaultInstance())
 			.iterator();
-		ImportUsersResponse summary = Imports.importUsers(app.service().asyncStub(), items);
+		ImportUsersResponse summary = Imports.importUsers(UserServiceUnderTest.asyncStub(app.service()), items);
 		assertThat(summary.getFailedCount()).isEqualTo(1200);
 		assertThat(summary.getFailuresCount()).isEqualTo(1000);
 		assertThat(summary.getFailures(999).getIndex()).isEqualTo(999);
@@ -280,7 +280,7 @@ class UserServiceIntegrationTests {
 	}
 
 	private static User create(String name, String email, UserStatus status) {
-		return app.service().blockingStub()
+		return UserServiceUnderTest.blockingStub(app.service())
 			.createUser(CreateUserRequest.newBuilder().setName(name).setEmail(email).setStatus(status).build())
 			.getUser();
 	}
@@ -288,14 +288,14 @@ class UserServiceIntegrationTests {
 	private static List<Long> createMany(int count) {
 		List<Long> ids = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			ids.add(app.service().blockingStub().createUser(user(i)).getUser().getId());
+			ids.add(UserServiceUnderTest.blockingStub(app.service()).createUser(user(i)).getUser().getId());
 		}
 		return ids;
 	}
 
 	private static List<ListUsersResponse> list(ListUsersRequest request) {
 		List<ListUsersResponse> pages = new ArrayList<>();
-		app.service().blockingStub().withDeadline(null).withDeadlineAfter(Duration.ofSeconds(30).toMillis(),
+		UserServiceUnderTest.blockingStub(app.service()).withDeadline(null).withDeadlineAfter(Duration.ofSeconds(30).toMillis(),
 				java.util.concurrent.TimeUnit.MILLISECONDS).listUsers(request).forEachRemaining(pages::add);
 		return pages;
 	}

@@ -1,0 +1,24 @@
+package dev.grpcplatform.starter.boot3.test;
+
+import java.util.List;
+
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+import org.springframework.test.context.TestContextAnnotationUtils;
+
+/**
+ * Creates a {@link GrpcInProcessContextCustomizer} for test classes annotated with
+ * {@link AutoConfigureGrpcInProcess}.
+ */
+class GrpcInProcessContextCustomizerFactory implements ContextCustomizerFactory {
+
+	@Override
+	public ContextCustomizer createContextCustomizer(Class<?> testClass,
+			List<ContextConfigurationAttributes> configAttributes) {
+		boolean annotated = TestContextAnnotationUtils.findMergedAnnotation(testClass,
+				AutoConfigureGrpcInProcess.class) != null;
+		return annotated ? new GrpcInProcessContextCustomizer() : null;
+	}
+
+}
