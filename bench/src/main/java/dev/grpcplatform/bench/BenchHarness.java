@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +46,15 @@ public final class BenchHarness {
 	/**
 	 * Runs the harness; prints the markdown table and writes it with the JSON under the results
 	 * directory. Exits with 1 if any call failed.
-	 * @param args options, see {@code --help}
+	 * @param args options, see {@code --help}; {@code chat [options]} runs the chat benchmark
+	 * ({@link ChatBench}) instead
 	 * @throws Exception if a server cannot start or the load cannot run
 	 */
 	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("chat")) {
+			ChatBench.main(Arrays.copyOfRange(args, 1, args.length));
+			return;
+		}
 		if (List.of(args).contains("--help")) {
 			System.out.print(BenchOptions.USAGE);
 			return;
@@ -142,28 +148,13 @@ public final class BenchHarness {
 		}
 	}
 
-	/**
-	 * Waits (up to two minutes) until other processes use at most the tolerated share of the machine,
-	 * so that rounds are measured while the harness has the machine to itself.
-	 */
 	private void awaitQuietMachine() throws InterruptedException {
-		if (this.options.maxForeignLoad >= 1) {
-			return;
-		}
-		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-		boolean announced = false;
-		while (System.nanoTime() < deadline) {
-			MachineLoad.Sample before = MachineLoad.sample(this.servers);
-			Thread.sleep(1000);
-			double foreign = MachineLoad.sample(this.servers).foreignShareSince(before);
-			if (foreign <= this.options.maxForeignLoad) {
-				return;
-			}
-			if (!announced) {
-				progress("waiting for other processes to leave the machine (they use %.0f %%)", foreign * 100);
-				announced = true;
-			}
-		}
+		MachineLoad.awaitQuiet(pids(), this.options.maxForeignLoad, Duration.ofMinutes(2),
+				(message) -> progress("%s", message));
+	}
+
+	private List<Long> pids() {
+		return this.servers.stream().map(ServerProcess::pid).toList();
 	}
 
 	private BenchResults.Round measureOnce(ServerProcess server, LoadGenerator load, LoadGenerator.Workload workload,
@@ -172,13 +163,13 @@ public final class BenchHarness {
 		try {
 			Thread.sleep((long) (this.options.rampSeconds * 1000));
 			LoadGenerator.Snapshot before = load.snapshot();
-			MachineLoad.Sample machineBefore = MachineLoad.sample(this.servers);
+			MachineLoad.Sample machineBefore = MachineLoad.sample(pids());
 			ServerProcess.CpuTime cpuBefore = server.cpuTime();
 			long start = System.nanoTime();
 			Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
 			LoadGenerator.Snapshot after = load.snapshot();
 			ServerProcess.CpuTime cpuAfter = server.cpuTime();
-			double foreignLoad = MachineLoad.sample(this.servers).foreignShareSince(machineBefore);
+			double foreignLoad = MachineLoad.sample(pids()).foreignShareSince(machineBefore);
 			double elapsed = (System.nanoTime() - start) / 1e9;
 			long calls = after.completed() - before.completed();
 			long failures = after.failed() - before.failed();
@@ -257,9 +248,7 @@ public final class BenchHarness {
 		settings.put("maxForeignLoad", this.options.maxForeignLoad);
 		settings.put("headers", this.options.headers.stream().map((header) -> header.substring(0, header.indexOf('=')))
 			.toList());
-		settings.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs, Java "
-				+ System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
-				+ System.getProperty("os.arch") + ", server JVMs -Xms512m -Xmx512m -XX:+UseG1GC");
+		settings.put("machine", BenchResults.machine(ServerProcess.JVM_OPTIONS));
 		return settings;
 	}
 

@@ -49,6 +49,7 @@ final class BenchOptions {
 
 	static final String USAGE = """
 			usage: java -jar bench/target/grpc-platform-bench.jar [options]
+			       java -jar bench/target/grpc-platform-bench.jar chat [options]  (chat-service at scale; chat --help)
 			  --quick                  a few seconds per variant: checks the harness, judges nothing
 			  --rounds N               measured rounds per workload (default 6)
 			  --round-seconds S        length of one measurement (default 10)
@@ -125,7 +126,7 @@ final class BenchOptions {
 		return number;
 	}
 
-	private static String keyValue(String option, String value) {
+	static String keyValue(String option, String value) {
 		if (value.indexOf('=') <= 0) {
 			throw new IllegalArgumentException(option + " takes name=value, not '" + value + "'");
 		}

@@ -106,16 +106,39 @@ final class BenchResults {
 	}
 
 	Path write(Path directory, String name, String heading) throws IOException {
-		Files.createDirectories(directory);
 		Map<String, Object> json = new LinkedHashMap<>();
 		json.put("settings", this.settings);
 		json.put("summary", summaries());
 		json.put("rounds", this.rounds);
+		return write(directory, name, json, heading + "\n\n" + markdown());
+	}
+
+	/**
+	 * Writes a report as {@code <name>.json} and {@code <name>.md}.
+	 * @param directory the results directory
+	 * @param name the files' name
+	 * @param json what the JSON holds
+	 * @param markdown the markdown
+	 * @return the markdown file
+	 */
+	static Path write(Path directory, String name, Map<String, Object> json, String markdown) throws IOException {
+		Files.createDirectories(directory);
 		ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 		Files.writeString(directory.resolve(name + ".json"), mapper.writeValueAsString(json), StandardCharsets.UTF_8);
-		Path markdown = directory.resolve(name + ".md");
-		Files.writeString(markdown, heading + "\n\n" + markdown(), StandardCharsets.UTF_8);
-		return markdown;
+		Path file = directory.resolve(name + ".md");
+		Files.writeString(file, markdown, StandardCharsets.UTF_8);
+		return file;
+	}
+
+	/**
+	 * Describes the machine the numbers come from.
+	 * @param serverJvmOptions the servers' JVM options
+	 * @return CPUs, Java, operating system and the servers' JVM options
+	 */
+	static String machine(List<String> serverJvmOptions) {
+		return Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version") + ", "
+				+ System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", server JVMs "
+				+ String.join(" ", serverJvmOptions);
 	}
 
 	static double median(List<Double> values) {

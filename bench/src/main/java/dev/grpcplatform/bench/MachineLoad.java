@@ -3,7 +3,10 @@ package dev.grpcplatform.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * CPU use of the whole machine, to tell how much of it went to processes other than the harness and
@@ -15,11 +18,42 @@ final class MachineLoad {
 	}
 
 	/**
+	 * Waits until other processes use at most the tolerated share of the machine, so that a round is
+	 * measured while the harness has the machine to itself.
+	 * @param own ids of the harness's servers, whose CPU is not foreign
+	 * @param maxForeignLoad tolerated share; 1 or more does not wait
+	 * @param patience longest wait
+	 * @param progress where to say that it waits
+	 * @throws InterruptedException when interrupted
+	 */
+	static void awaitQuiet(Collection<Long> own, double maxForeignLoad, Duration patience, Consumer<String> progress)
+			throws InterruptedException {
+		if (maxForeignLoad >= 1) {
+			return;
+		}
+		long deadline = System.nanoTime() + patience.toNanos();
+		boolean announced = false;
+		while (System.nanoTime() < deadline) {
+			Sample before = sample(own);
+			Thread.sleep(1000);
+			double foreign = sample(own).foreignShareSince(before);
+			if (foreign <= maxForeignLoad) {
+				return;
+			}
+			if (!announced) {
+				progress.accept(String.format(Locale.ROOT, "waiting for other processes to leave the machine (they use %.0f %%)",
+						foreign * 100));
+				announced = true;
+			}
+		}
+	}
+
+	/**
 	 * Reads the machine's and this harness's CPU counters.
-	 * @param servers the harness's servers, whose CPU is not foreign
+	 * @param servers ids of the harness's servers, whose CPU is not foreign
 	 * @return the counters
 	 */
-	static Sample sample(List<ServerProcess> servers) {
+	static Sample sample(Collection<Long> servers) {
 		try {
 			String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
 			long busy = 0;
@@ -33,8 +67,13 @@ final class MachineLoad {
 				}
 			}
 			long own = ownTicks(Path.of("/proc/self/stat"));
-			for (ServerProcess server : servers) {
-				own += server.cpuTicks();
+			for (long pid : servers) {
+				try {
+					own += ownTicks(Path.of("/proc", Long.toString(pid), "stat"));
+				}
+				catch (IOException ex) {
+					// Ended meanwhile.
+				}
 			}
 			return new Sample(busy, total, own);
 		}

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerProcess implements AutoCloseable {
 
-	private static final List<String> JVM_OPTIONS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseG1GC");
+	static final List<String> JVM_OPTIONS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseG1GC");
 
 	private static final long CLOCK_TICKS_PER_SECOND = clockTicksPerSecond();
 
@@ -65,25 +65,8 @@ final class ServerProcess implements AutoCloseable {
 			}
 		}
 		Path log = logDirectory.resolve(variant.name() + ".log");
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-		builder.environment().putAll(environment);
-		Process process = builder.start();
-		runningProcesses.add(process);
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!Files.exists(portFile) || Files.size(portFile) == 0) {
-			if (!process.isAlive()) {
-				throw new IllegalStateException("Server " + variant.name() + " exited with " + process.exitValue()
-						+ "; see " + log);
-			}
-			if (System.nanoTime() > deadline) {
-				process.destroyForcibly();
-				throw new IllegalStateException("Server " + variant.name() + " did not start in " + timeout + "; see "
-						+ log);
-			}
-			Thread.sleep(100);
-		}
-		Properties announced = new Properties();
-		announced.load(Files.newBufferedReader(portFile, StandardCharsets.UTF_8));
+		Process process = launch(command, environment, log);
+		Properties announced = awaitPortFile(variant.name(), process, portFile, log, timeout);
 		boolean platform = Boolean.parseBoolean(announced.getProperty("platform"));
 		if (platform != variant.withPlatform()) {
 			process.destroyForcibly();
@@ -91,6 +74,44 @@ final class ServerProcess implements AutoCloseable {
 					+ " the platform starter; expected the opposite");
 		}
 		return new ServerProcess(variant, process, Integer.parseInt(announced.getProperty("port")));
+	}
+
+	/**
+	 * Starts a process with its output in a log file; a harness that is stopped stops it too.
+	 * @param command the command
+	 * @param environment variables added to the harness's environment
+	 * @param log where its standard output and error go
+	 * @return the process
+	 * @throws IOException if it cannot start
+	 */
+	static Process launch(List<String> command, Map<String, String> environment, Path log) throws IOException {
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		builder.environment().putAll(environment);
+		Process process = builder.start();
+		runningProcesses.add(process);
+		return process;
+	}
+
+	/**
+	 * Waits until a server wrote its port file ({@code port=...}, as the bare servers do).
+	 * @return the file's properties
+	 */
+	static Properties awaitPortFile(String name, Process process, Path portFile, Path log, Duration timeout)
+			throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!Files.exists(portFile) || Files.size(portFile) == 0) {
+			if (!process.isAlive()) {
+				throw new IllegalStateException("Server " + name + " exited with " + process.exitValue() + "; see " + log);
+			}
+			if (System.nanoTime() > deadline) {
+				process.destroyForcibly();
+				throw new IllegalStateException("Server " + name + " did not start in " + timeout + "; see " + log);
+			}
+			Thread.sleep(100);
+		}
+		Properties announced = new Properties();
+		announced.load(Files.newBufferedReader(portFile, StandardCharsets.UTF_8));
+		return announced;
 	}
 
 	ServerVariant variant() {
@@ -101,17 +122,8 @@ final class ServerProcess implements AutoCloseable {
 		return this.port;
 	}
 
-	/**
-	 * Returns the CPU time the server's JVM has used so far, in clock ticks.
-	 * @return user and system ticks
-	 */
-	long cpuTicks() {
-		try {
-			return MachineLoad.ownTicks(Path.of("/proc", Long.toString(this.process.pid()), "stat"));
-		}
-		catch (IOException ex) {
-			return 0;
-		}
+	long pid() {
+		return this.process.pid();
 	}
 
 	/**
@@ -120,15 +132,25 @@ final class ServerProcess implements AutoCloseable {
 	 * @return user and system CPU time
 	 */
 	CpuTime cpuTime() {
+		return cpuTime(this.variant.name(), this.process.pid());
+	}
+
+	/**
+	 * Returns the CPU time (all threads) a process has used so far, from {@code /proc/<pid>/stat}.
+	 * @param name the process's name, for the error
+	 * @param pid the process id
+	 * @return user and system CPU time
+	 */
+	static CpuTime cpuTime(String name, long pid) {
 		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(this.process.pid()), "stat"));
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 			long nanosPerTick = TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
 			return new CpuTime(Long.parseLong(fields[11]) * nanosPerTick, Long.parseLong(fields[12]) * nanosPerTick);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Cannot read the CPU time of server " + this.variant.name()
-					+ " (the harness needs Linux /proc)", ex);
+			throw new IllegalStateException("Cannot read the CPU time of " + name + " (the harness needs Linux /proc)",
+					ex);
 		}
 	}
 
@@ -165,16 +187,24 @@ final class ServerProcess implements AutoCloseable {
 
 	@Override
 	public void close() {
-		runningProcesses.remove(this.process);
-		this.process.destroy();
+		stop(this.process);
+	}
+
+	/**
+	 * Stops a process that {@link #launch} started: SIGTERM, and SIGKILL after 20 s.
+	 * @param process the process
+	 */
+	static void stop(Process process) {
+		runningProcesses.remove(process);
+		process.destroy();
 		try {
-			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-				this.process.waitFor(10, TimeUnit.SECONDS);
+			if (!process.waitFor(20, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				process.waitFor(10, TimeUnit.SECONDS);
 			}
 		}
 		catch (InterruptedException ex) {
-			this.process.destroyForcibly();
+			process.destroyForcibly();
 			Thread.currentThread().interrupt();
 		}
 	}
