@@ -286,7 +286,8 @@ public final class BenchHarness {
 	static boolean isPlatformStarter(String entry) {
 		Path path = Path.of(entry);
 		String name = path.getFileName().toString();
-		return name.startsWith("grpc-platform-spring-boot-starter")
+		return name.startsWith("grpc-platform-spring-boot-starter") || name.startsWith("grpc-platform-spring-boot3-starter")
+				|| name.startsWith("grpc-platform-core")
 				|| (name.equals("classes") && path.getParent() != null
 						&& path.getParent().getParent() != null
 						&& path.getParent().getParent().getFileName().toString().equals("starter-autoconfigure"));

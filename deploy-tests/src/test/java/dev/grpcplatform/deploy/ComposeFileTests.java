@@ -122,7 +122,7 @@ class ComposeFileTests {
 		String jwtSecret = Project.envFile("deploy/compose/jwt.env").get("PLATFORM_GRPC_SECURITY_JWT_SECRET");
 		assertThat(jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSizeGreaterThanOrEqualTo(32);
 		// The built-in development secret is refused outside the dev profile, which compose never sets.
-		assertThat(Project.read("starter-autoconfigure/src/main/java/dev/grpcplatform/starter/security/DevelopmentTokens.java"))
+		assertThat(Project.read("starter-autoconfigure/core/src/main/java/dev/grpcplatform/starter/security/DevelopmentTokens.java"))
 			.doesNotContain('"' + jwtSecret + '"');
 		for (String name : APPLICATION_SERVICES) {
 			assertThat(texts(compose().at("/services/" + name + "/env_file"))).contains("deploy/compose/jwt.env");

@@ -3,6 +3,7 @@ package dev.grpcplatform.starter.errors;
 import java.sql.SQLException;
 
 import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -10,7 +11,6 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
-import org.springframework.lang.Nullable;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 
@@ -33,8 +33,7 @@ public final class DataAccessExceptionMapper {
 	 * @param exception the exception thrown by the handler
 	 * @return the error, or {@code null} when this mapper has none for the exception
 	 */
-	@Nullable
-	public GrpcError map(Throwable exception) {
+	public @Nullable GrpcError map(Throwable exception) {
 		if (exception instanceof DuplicateKeyException) {
 			return GrpcError.of(Status.Code.ALREADY_EXISTS, "resource already exists");
 		}

@@ -1,6 +1,6 @@
 package dev.grpcplatform.starter.errors;
 
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps an exception thrown by a gRPC handler to the {@link GrpcError} the call ends with.
@@ -21,7 +21,6 @@ public interface GrpcExceptionMapper {
 	 * @return the error to end the call with, or {@code null} to leave the exception to the next
 	 * mapper
 	 */
-	@Nullable
-	GrpcError map(Throwable exception);
+	@Nullable GrpcError map(Throwable exception);
 
 }

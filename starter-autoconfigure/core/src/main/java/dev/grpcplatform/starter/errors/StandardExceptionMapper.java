@@ -3,8 +3,7 @@ package dev.grpcplatform.starter.errors;
 import java.util.NoSuchElementException;
 
 import io.grpc.Status;
-
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Built-in mapping of the JDK exceptions whose meaning for the caller is clear.
@@ -12,8 +11,7 @@ import org.springframework.lang.Nullable;
 public final class StandardExceptionMapper implements GrpcExceptionMapper {
 
 	@Override
-	@Nullable
-	public GrpcError map(Throwable exception) {
+	public @Nullable GrpcError map(Throwable exception) {
 		if (exception instanceof IllegalArgumentException) {
 			return GrpcError.of(Status.Code.INVALID_ARGUMENT, messageOr(exception, "invalid argument"));
 		}

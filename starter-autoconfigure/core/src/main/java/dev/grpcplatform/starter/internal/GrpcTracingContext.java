@@ -1,7 +1,8 @@
-package dev.grpcplatform.starter.tracing;
+package dev.grpcplatform.starter.internal;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a traced server call keeps its OpenTelemetry context (with its server span and the caller's
@@ -23,7 +24,7 @@ public final class GrpcTracingContext {
 	 * @param context gRPC context of a call
 	 * @return the trace id as 32 hex digits, or {@code null} when the call is not traced
 	 */
-	public static String traceId(io.grpc.Context context) {
+	public static @Nullable String traceId(io.grpc.Context context) {
 		io.opentelemetry.context.Context otelContext = KEY.get(context);
 		if (otelContext == null) {
 			return null;

@@ -1,6 +1,7 @@
 package dev.grpcplatform.starter.security;
 
 import io.grpc.Context;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.Authentication;
 
@@ -29,7 +30,7 @@ public final class GrpcSecurity {
 	 * {@link X509CertificateAuthentication} for client certificates), or {@code null} outside a
 	 * call or for an anonymous caller of a public method
 	 */
-	public static Authentication currentAuthentication() {
+	public static @Nullable Authentication currentAuthentication() {
 		return AUTHENTICATION_KEY.get();
 	}
 
@@ -39,7 +40,7 @@ public final class GrpcSecurity {
 	 * @return the token (without the {@code Bearer} prefix), or {@code null} if the caller did not
 	 * authenticate with a bearer token
 	 */
-	public static String currentBearerToken() {
+	public static @Nullable String currentBearerToken() {
 		return BEARER_TOKEN_KEY.get();
 	}
 
@@ -51,7 +52,7 @@ public final class GrpcSecurity {
 	 * @param bearerToken the caller's bearer token, or {@code null}
 	 * @return the new context
 	 */
-	public static Context withCaller(Context context, Authentication authentication, String bearerToken) {
+	public static Context withCaller(Context context, Authentication authentication, @Nullable String bearerToken) {
 		Context withAuthentication = context.withValue(AUTHENTICATION_KEY, authentication);
 		return (bearerToken != null) ? withAuthentication.withValue(BEARER_TOKEN_KEY, bearerToken) : withAuthentication;
 	}

@@ -3,6 +3,7 @@ package dev.grpcplatform.starter.security;
 import dev.grpcplatform.starter.errors.GrpcError;
 import dev.grpcplatform.starter.errors.GrpcExceptionMapper;
 import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
@@ -18,7 +19,7 @@ import org.springframework.security.core.AuthenticationException;
 public class SecurityExceptionMapper implements GrpcExceptionMapper {
 
 	@Override
-	public GrpcError map(Throwable exception) {
+	public @Nullable GrpcError map(Throwable exception) {
 		if (exception instanceof AccessDeniedException) {
 			return GrpcError.builder(Status.Code.PERMISSION_DENIED, "Permission denied").reason("ACCESS_DENIED").build();
 		}

@@ -1,6 +1,7 @@
 package dev.grpcplatform.starter.server;
 
 import io.grpc.Context;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Facts about the current call that one platform interceptor learns and another reports: the
@@ -18,16 +19,16 @@ public final class GrpcCallAttributes {
 	 */
 	public static final Context.Key<GrpcCallAttributes> KEY = Context.key("grpc-platform-call-attributes");
 
-	private volatile String principal;
+	private volatile @Nullable String principal;
 
-	private volatile String requestId;
+	private volatile @Nullable String requestId;
 
 	/**
 	 * Returns the attributes of the call running on this thread.
 	 * @return the attributes, or {@code null} outside a call or when no platform interceptor
 	 * created them
 	 */
-	public static GrpcCallAttributes current() {
+	public static @Nullable GrpcCallAttributes current() {
 		return KEY.get();
 	}
 
@@ -35,7 +36,7 @@ public final class GrpcCallAttributes {
 	 * Returns the name of the authenticated caller.
 	 * @return the principal name, or {@code null} while unknown
 	 */
-	public String getPrincipal() {
+	public @Nullable String getPrincipal() {
 		return this.principal;
 	}
 
@@ -51,7 +52,7 @@ public final class GrpcCallAttributes {
 	 * Returns the id of the request, from the caller's {@code x-request-id} or generated.
 	 * @return the request id, or {@code null} while unknown
 	 */
-	public String getRequestId() {
+	public @Nullable String getRequestId() {
 		return this.requestId;
 	}
 

@@ -1,5 +1,6 @@
 package dev.grpcplatform.starter.tracing;
 
+import dev.grpcplatform.starter.internal.GrpcTracingContext;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;

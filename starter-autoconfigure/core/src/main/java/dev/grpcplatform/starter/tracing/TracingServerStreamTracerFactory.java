@@ -1,5 +1,6 @@
 package dev.grpcplatform.starter.tracing;
 
+import dev.grpcplatform.starter.internal.GrpcTracingContext;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 

@@ -6,7 +6,7 @@ import dev.grpcplatform.starter.logging.RequestIdServerInterceptor;
 import java.util.function.Function;
 
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
-import dev.grpcplatform.starter.tracing.GrpcTracingContext;
+import dev.grpcplatform.starter.internal.GrpcTracingContext;
 import io.grpc.Context;
 import io.grpc.ServerStreamTracer;
 import org.slf4j.LoggerFactory;

@@ -3,11 +3,11 @@ package dev.grpcplatform.starter.boot4.logging;
 import java.util.function.Function;
 
 import dev.grpcplatform.starter.boot4.PlatformServerBuilderCustomizer;
+import dev.grpcplatform.starter.internal.GrpcTracingContext;
 import dev.grpcplatform.starter.logging.GrpcAccessLog;
 import dev.grpcplatform.starter.logging.GrpcLoggingProperties;
 import dev.grpcplatform.starter.logging.RequestIdServerInterceptor;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
-import dev.grpcplatform.starter.tracing.GrpcTracingContext;
 import io.grpc.Context;
 import io.grpc.ServerStreamTracer;
 import org.jspecify.annotations.Nullable;
