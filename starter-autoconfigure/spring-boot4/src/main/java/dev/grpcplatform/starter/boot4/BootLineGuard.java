@@ -1,85 +1,38 @@
 package dev.grpcplatform.starter.boot4;
 
-import org.jspecify.annotations.Nullable;
+import dev.grpcplatform.starter.internal.EdgeGuard;
 
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.util.ClassUtils;
 
 /**
- * Stops an application at start-up when this edge is on the wrong class path: on Spring Boot 3
- * (where {@code grpc-platform-spring-boot3-starter} is the one to use), or together with the Spring
- * Boot 3.5 edge, with one message that names the artifact to use.
+ * Stops an application at start-up, with one message naming the artifact to use, when this Spring
+ * Boot 4.1 edge runs on Spring Boot 3 or beside another line's edge (the core's {@link EdgeGuard}
+ * decides, from the {@code META-INF/grpc-platform/edge.properties} of the edges on the class path).
  *
- * <p>Registered as an {@link ApplicationContextInitializer}, a contract both Boot lines load from
- * {@code spring.factories} before any auto-configuration, so it speaks before anything fails for a
- * less obvious reason. It uses only Spring Framework types for the same reason.
+ * <p>An {@link ApplicationContextInitializer}, not an {@code EnvironmentPostProcessor}: Spring Boot 3
+ * does not read the {@code org.springframework.boot.EnvironmentPostProcessor} key of this edge, but
+ * both lines read initializers from {@code spring.factories} before any auto-configuration. It uses
+ * types that both lines have, so it loads on the wrong line too.
  */
 public final class BootLineGuard implements ApplicationContextInitializer<ConfigurableApplicationContext>, Ordered {
 
-	/**
-	 * Artifact of this edge.
-	 */
-	static final String ARTIFACT = "grpc-platform-spring-boot4-starter";
-
-	/**
-	 * Artifact of the Spring Boot 3.5 edge.
-	 */
-	static final String BOOT3_ARTIFACT = "grpc-platform-spring-boot3-starter";
-
-	/**
-	 * Class file of a type that exists from Spring Boot 4.0 on.
-	 */
-	static final String BOOT4_MARKER = "org/springframework/boot/EnvironmentPostProcessor.class";
-
-	/**
-	 * Class file of the Spring Boot 3.5 edge's auto-configuration.
-	 */
-	static final String BOOT3_EDGE_MARKER = "dev/grpcplatform/starter/boot3/PlatformServerAutoConfiguration.class";
-
 	@Override
 	public void initialize(ConfigurableApplicationContext applicationContext) {
-		String problem = problem(applicationContext.getClassLoader());
-		if (problem != null) {
-			throw new WrongBootLineException(problem);
-		}
+		ClassLoader classLoader = applicationContext.getClassLoader();
+		check(SpringBootVersion.getVersion(),
+				(classLoader != null) ? classLoader : ClassUtils.getDefaultClassLoader());
 	}
 
-	/**
-	 * Describes what is wrong with the given class path for this edge.
-	 * @param classLoader class loader of the application
-	 * @return the description, or {@code null} when this edge fits
-	 */
-	static @Nullable String problem(@Nullable ClassLoader classLoader) {
-		ClassLoader loader = (classLoader != null) ? classLoader : ClassUtils.getDefaultClassLoader();
-		boolean boot4 = isPresent(BOOT4_MARKER, loader);
-		boolean boot3Edge = isPresent(BOOT3_EDGE_MARKER, loader);
-		if (!boot4) {
-			return ARTIFACT + " is for Spring Boot 4.1, but this application runs on Spring Boot "
-					+ bootVersion(classLoader) + ": use " + BOOT3_ARTIFACT + " instead"
-					+ (boot3Edge ? " and remove " + ARTIFACT : "") + ".";
-		}
-		if (boot3Edge) {
-			return ARTIFACT + " and " + BOOT3_ARTIFACT + " are both on the class path of this Spring Boot 4 "
-					+ "application: keep " + ARTIFACT + " and remove " + BOOT3_ARTIFACT + " (it is for Spring Boot 3.5).";
-		}
-		return null;
-	}
-
-	// Class files, not classes: looking at them loads nothing, whatever the class path holds.
-	private static boolean isPresent(String classFile, @Nullable ClassLoader classLoader) {
-		return classLoader != null && classLoader.getResource(classFile) != null;
-	}
-
-	private static String bootVersion(@Nullable ClassLoader classLoader) {
+	static void check(String springBootVersion, ClassLoader classLoader) {
 		try {
-			Class<?> version = ClassUtils.forName("org.springframework.boot.SpringBootVersion", classLoader);
-			Object value = version.getMethod("getVersion").invoke(null);
-			return (value != null) ? value.toString() : "3";
+			EdgeGuard.check(springBootVersion, classLoader);
 		}
-		catch (ReflectiveOperationException | LinkageError ex) {
-			return "3";
+		catch (IllegalStateException ex) {
+			throw new WrongBootLineException(ex.getMessage());
 		}
 	}
 

@@ -12,8 +12,8 @@ final class WrongBootLineFailureAnalyzer extends AbstractFailureAnalyzer<BootLin
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, BootLineGuard.WrongBootLineException cause) {
 		return new FailureAnalysis(cause.getMessage(),
-				"Depend on the grpc-platform starter of your Spring Boot line: " + BootLineGuard.BOOT3_ARTIFACT
-						+ " for Spring Boot 3.5, " + BootLineGuard.ARTIFACT + " for Spring Boot 4.1.",
+				"Depend on the grpc-platform starter of your Spring Boot line: grpc-platform-spring-boot3-starter "
+						+ "for Spring Boot 3.5, grpc-platform-spring-boot4-starter for Spring Boot 4.1.",
 				cause);
 	}
 

@@ -1,96 +1,79 @@
 package dev.grpcplatform.starter.boot4;
 
+import java.io.IOException;
 import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
+import dev.grpcplatform.starter.internal.EdgeGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.io.DefaultResourceLoader;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link BootLineGuard}: this edge on the wrong class path stops the application at
- * start-up with one message that names the artifact to use.
+ * Tests for {@link BootLineGuard}: this edge on the wrong Spring Boot line or beside another edge
+ * stops start-up with one report naming the artifact to use.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class BootLineGuardTests {
 
+	@TempDir
+	Path otherEdgeJar;
+
 	@Test
-	void fitsSpringBoot4WithoutTheOtherEdge() {
-		assertThat(BootLineGuard.problem(getClass().getClassLoader())).isNull();
+	void thisEdgeAloneOnSpringBoot4Starts() {
+		assertThatNoException()
+			.isThrownBy(() -> BootLineGuard.check(SpringBootVersion.getVersion(), getClass().getClassLoader()));
 	}
 
 	@Test
-	void onSpringBoot3ItNamesTheSpringBoot3Starter() {
-		assertThat(BootLineGuard.problem(new ClassPath(false, false)))
-			.startsWith("grpc-platform-spring-boot4-starter is for Spring Boot 4.1, but this application runs on "
-					+ "Spring Boot ")
-			.endsWith(": use grpc-platform-spring-boot3-starter instead.");
+	void thisEdgeOnSpringBoot3FailsNamingTheSpringBoot3Starter() {
+		assertThatIllegalStateException().isThrownBy(() -> BootLineGuard.check("3.5.16", getClass().getClassLoader()))
+			.withMessage("grpc-platform: grpc-platform-spring-boot4-starter does not run on Spring Boot 3.5.16: "
+					+ "use grpc-platform-spring-boot3-starter instead.");
 	}
 
 	@Test
-	void withBothEdgesOnSpringBoot4ItNamesTheOneToRemove() {
-		assertThat(BootLineGuard.problem(new ClassPath(true, true))).isEqualTo(
-				"grpc-platform-spring-boot4-starter and grpc-platform-spring-boot3-starter are both on the class path "
-						+ "of this Spring Boot 4 application: keep grpc-platform-spring-boot4-starter and remove "
-						+ "grpc-platform-spring-boot3-starter (it is for Spring Boot 3.5).");
+	void twoEdgesOnSpringBoot4NameTheSpringBoot4Starter() throws IOException {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> BootLineGuard.check("4.1.2", withEdge("grpc-platform-spring-boot3-starter", 3)))
+			.withMessageEndingWith("keep only grpc-platform-spring-boot4-starter for Spring Boot 4.1.2.");
 	}
 
 	@Test
-	void withBothEdgesOnSpringBoot3ItNamesTheSpringBoot3Starter() {
-		assertThat(BootLineGuard.problem(new ClassPath(false, true)))
-			.endsWith(": use grpc-platform-spring-boot3-starter instead and remove grpc-platform-spring-boot4-starter.");
-	}
-
-	@Test
-	void applicationOnTheWrongClassPathFailsAtStartupWithOneReport(CapturedOutput output) {
+	void applicationWithBothEdgesFailsAtStartupWithOneReport(CapturedOutput output) throws IOException {
 		SpringApplication application = new SpringApplication(EmptyApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
-		application.setResourceLoader(new DefaultResourceLoader(new ClassPath(true, true)));
+		application.setResourceLoader(new DefaultResourceLoader(withEdge("grpc-platform-spring-boot3-starter", 3)));
 		assertThatIllegalStateException().isThrownBy(application::run)
-			.withMessageContaining("remove grpc-platform-spring-boot3-starter");
+			.withMessageContaining("keep only grpc-platform-spring-boot4-starter");
 		assertThat(output).containsOnlyOnce("APPLICATION FAILED TO START")
-			.containsOnlyOnce("keep grpc-platform-spring-boot4-starter and remove grpc-platform-spring-boot3-starter")
+			.containsOnlyOnce("keep only grpc-platform-spring-boot4-starter for Spring Boot")
 			.contains("Depend on the grpc-platform starter of your Spring Boot line");
+	}
+
+	private ClassLoader withEdge(String artifact, int springBootMajor) throws IOException {
+		Path descriptor = this.otherEdgeJar.resolve(EdgeGuard.DESCRIPTOR);
+		Files.createDirectories(descriptor.getParent());
+		Files.writeString(descriptor, "artifact=" + artifact + "\nspring-boot=" + springBootMajor + "\n");
+		return new URLClassLoader(new URL[] { this.otherEdgeJar.toUri().toURL() }, getClass().getClassLoader());
 	}
 
 	@SpringBootConfiguration
 	static class EmptyApplication {
-
-	}
-
-	/**
-	 * This test's class path with Spring Boot 4 and the Spring Boot 3.5 edge present or not.
-	 */
-	static final class ClassPath extends ClassLoader {
-
-		private final boolean boot4;
-
-		private final boolean boot3Edge;
-
-		ClassPath(boolean boot4, boolean boot3Edge) {
-			super(BootLineGuardTests.class.getClassLoader());
-			this.boot4 = boot4;
-			this.boot3Edge = boot3Edge;
-		}
-
-		@Override
-		public URL getResource(String name) {
-			if (name.equals(BootLineGuard.BOOT4_MARKER) && !this.boot4) {
-				return null;
-			}
-			if (name.equals(BootLineGuard.BOOT3_EDGE_MARKER) && this.boot3Edge) {
-				return super.getResource(BootLineGuardTests.class.getName().replace('.', '/') + ".class");
-			}
-			return super.getResource(name);
-		}
 
 	}
 
