@@ -7,13 +7,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 import dev.grpcplatform.chat.testing.ChatClient;
+import dev.grpcplatform.chat.testing.ChatServiceUnderTest;
 import dev.grpcplatform.chat.testing.FakeUserService;
 import dev.grpcplatform.chat.testing.RedisServer;
-import dev.grpcplatform.chat.testing.ChatServiceUnderTest;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
 import dev.grpcplatform.proto.chat.v1.Member;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.security.DevelopmentTokens;
 import io.grpc.Status;
 import org.junit.jupiter.api.AfterAll;

@@ -8,15 +8,15 @@ import java.util.stream.Collectors;
 
 import com.google.rpc.ErrorInfo;
 import dev.grpcplatform.chat.testing.ChatClient;
-import dev.grpcplatform.chat.testing.FakeUserService;
 import dev.grpcplatform.chat.testing.ChatServiceUnderTest;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
+import dev.grpcplatform.chat.testing.FakeUserService;
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatRequest;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
 import dev.grpcplatform.proto.chat.v1.Member;
 import dev.grpcplatform.proto.chat.v1.SendMessage;
 import dev.grpcplatform.proto.user.v1.UserStatus;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.security.DevelopmentTokens;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;

@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.grpcplatform.chat.testing.ChatClient;
-import dev.grpcplatform.chat.testing.FakeUserService;
 import dev.grpcplatform.chat.testing.ChatServiceUnderTest;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
+import dev.grpcplatform.chat.testing.FakeUserService;
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.security.DevelopmentTokens;
 import io.grpc.Status;
 import org.junit.jupiter.api.AfterAll;

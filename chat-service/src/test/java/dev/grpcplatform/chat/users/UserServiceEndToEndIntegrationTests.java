@@ -2,12 +2,12 @@ package dev.grpcplatform.chat.users;
 
 import dev.grpcplatform.chat.testing.ChatClient;
 import dev.grpcplatform.chat.testing.ChatServiceUnderTest;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.chat.testing.UserServiceProcess;
 import dev.grpcplatform.proto.chat.v1.Member;
 import dev.grpcplatform.proto.user.v1.CreateUserRequest;
 import dev.grpcplatform.proto.user.v1.User;
 import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.security.DevelopmentTokens;
 import io.grpc.Status;
 import org.junit.jupiter.api.AfterAll;

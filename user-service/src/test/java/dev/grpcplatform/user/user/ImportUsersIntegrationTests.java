@@ -4,12 +4,12 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.stream.LongStream;
 
-import dev.grpcplatform.user.testing.UserServiceUnderTest;
 import dev.grpcplatform.proto.user.v1.CreateUserRequest;
 import dev.grpcplatform.proto.user.v1.ImportFailure;
 import dev.grpcplatform.proto.user.v1.ImportUsersRequest;
 import dev.grpcplatform.proto.user.v1.ImportUsersResponse;
 import dev.grpcplatform.user.testing.Imports;
+import dev.grpcplatform.user.testing.UserServiceUnderTest;
 import dev.grpcplatform.user.testing.UserServiceWithDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
-import dev.grpcplatform.user.testing.UserServiceUnderTest;
 import dev.grpcplatform.proto.user.v1.ListUsersRequest;
 import dev.grpcplatform.proto.user.v1.ListUsersResponse;
 import dev.grpcplatform.proto.user.v1.User;
 import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
+import dev.grpcplatform.user.testing.UserServiceUnderTest;
 import dev.grpcplatform.user.testing.UserServiceWithDatabase;
 import io.grpc.Context;
 import io.grpc.Status;

@@ -1,7 +1,5 @@
 package dev.grpcplatform.starter.internal;
 
-import org.jspecify.annotations.Nullable;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,6 +7,8 @@ import java.net.URL;
 import java.util.Enumeration;
 import java.util.Properties;
 import java.util.TreeSet;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ClassUtils;
 

@@ -1,12 +1,12 @@
 package dev.grpcplatform.starter.shutdown;
 
-import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import dev.grpcplatform.starter.internal.GuardedServerCall;
 import dev.grpcplatform.starter.internal.GuardedServerCallListener;
+import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;

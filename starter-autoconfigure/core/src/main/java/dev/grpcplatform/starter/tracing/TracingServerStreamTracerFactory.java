@@ -1,9 +1,9 @@
 package dev.grpcplatform.starter.tracing;
 
-import dev.grpcplatform.starter.internal.GrpcTracingContext;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
+import dev.grpcplatform.starter.internal.GrpcTracingContext;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;

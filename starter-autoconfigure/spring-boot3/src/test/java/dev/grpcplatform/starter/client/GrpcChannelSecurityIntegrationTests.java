@@ -1,15 +1,15 @@
 package dev.grpcplatform.starter.client;
 
-import dev.grpcplatform.starter.testing.TestServers;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.security.DevelopmentTokens;
 import dev.grpcplatform.starter.testing.CallerTestApplication;
 import dev.grpcplatform.starter.testing.EchoCalls;
 import dev.grpcplatform.starter.testing.TestCertificates;
+import dev.grpcplatform.starter.testing.TestServers;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoResponse;
 import dev.grpcplatform.starter.testing.v1.EchoServiceGrpc;
@@ -24,10 +24,10 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import net.devh.boot.grpc.client.inject.GrpcClient;
 import net.devh.boot.grpc.server.service.GrpcService;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Integration tests for the credentials and TLS of outgoing channels: a front service calls a

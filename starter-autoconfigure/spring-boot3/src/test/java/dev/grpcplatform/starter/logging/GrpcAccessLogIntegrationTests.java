@@ -1,7 +1,5 @@
 package dev.grpcplatform.starter.logging;
 
-import dev.grpcplatform.starter.testing.TestServers;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -9,10 +7,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.google.protobuf.ByteString;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.server.GrpcCallAttributes;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import dev.grpcplatform.starter.testing.EchoGrpcService;
 import dev.grpcplatform.starter.testing.RawMethods;
+import dev.grpcplatform.starter.testing.TestServers;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoServiceGrpc;
 import io.grpc.CallOptions;
@@ -36,10 +36,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 
+import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-
-import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 
 /**
  * Integration tests of request ids and the access log, over a real socket.

@@ -1,7 +1,5 @@
 package dev.grpcplatform.starter.metrics;
 
-import dev.grpcplatform.starter.testing.TestServers;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +13,10 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import com.google.protobuf.ByteString;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.testing.RawMethods;
 import dev.grpcplatform.starter.testing.TestGrpcApplication;
+import dev.grpcplatform.starter.testing.TestServers;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoResponse;
 import dev.grpcplatform.starter.testing.v1.EchoServiceGrpc;
@@ -35,11 +35,11 @@ import io.grpc.stub.ClientCalls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import net.devh.boot.grpc.client.channelfactory.GrpcChannelFactory;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.fail;
-
-import net.devh.boot.grpc.client.channelfactory.GrpcChannelFactory;
 
 /**
  * Integration tests of the gRPC metrics: calls over a real socket, then a scrape of

@@ -1,7 +1,5 @@
 package dev.grpcplatform.starter.security;
 
-import dev.grpcplatform.starter.testing.TestServers;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,12 +20,15 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.server.GrpcCallAttributes;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import dev.grpcplatform.starter.testing.CallerGrpcService;
 import dev.grpcplatform.starter.testing.CallerTestApplication;
 import dev.grpcplatform.starter.testing.EchoCalls;
 import dev.grpcplatform.starter.testing.QueueingObserver;
+import dev.grpcplatform.starter.testing.SecuredEcho;
+import dev.grpcplatform.starter.testing.TestServers;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoServiceGrpc;
 import io.grpc.Channel;
@@ -65,35 +66,32 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
+import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
-import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 
 /**
  * Integration tests for the authentication and authorization of gRPC calls over a real socket.
  */
 class GrpcSecurityIntegrationTests {
 
-	static final String SECRET = "secret-of-the-grpc-platform-security-tests";
+	static final String SECRET = SecuredEcho.SECRET;
 
-	static final String ISSUER = "https://issuer.test";
+	static final String ISSUER = SecuredEcho.ISSUER;
 
-	static final String AUDIENCE = "echo";
+	static final String AUDIENCE = SecuredEcho.AUDIENCE;
 
 	static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	static final String[] SECURED = { TestServers.NO_PUBLIC_METHODS, "platform.grpc.security.jwt.secret=" + SECRET,
-			"platform.grpc.security.jwt.issuer=" + ISSUER, "platform.grpc.security.jwt.audiences=" + AUDIENCE,
-			"platform.grpc.security.required-scopes[platform.testing.v1.EchoService/*]=echo",
-			"platform.grpc.security.required-scopes[platform.testing.v1.EchoService/Collect]=echo:collect" };
+	static final String[] SECURED = SecuredEcho.SECURED;
 
 	static DevelopmentTokens.Builder token(String subject) {
-		return DevelopmentTokens.builder().secret(SECRET).issuer(ISSUER).audience(AUDIENCE).subject(subject);
+		return SecuredEcho.token(subject);
 	}
 
 	static String validToken(String subject) {
-		return token(subject).scopes("echo", "echo:collect", "echo:stream").mint();
+		return SecuredEcho.validToken(subject);
 	}
 
 	static Stream<Arguments> badCredentials() throws Exception {

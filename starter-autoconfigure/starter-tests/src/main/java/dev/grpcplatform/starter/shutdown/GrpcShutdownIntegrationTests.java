@@ -1,7 +1,5 @@
 package dev.grpcplatform.starter.shutdown;
 
-import dev.grpcplatform.starter.testing.TestServers;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.testing.EchoGrpcService;
 import dev.grpcplatform.starter.testing.RecordingObserver;
+import dev.grpcplatform.starter.testing.TestServers;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoResponse;
 import dev.grpcplatform.starter.testing.v1.EchoServiceGrpc;

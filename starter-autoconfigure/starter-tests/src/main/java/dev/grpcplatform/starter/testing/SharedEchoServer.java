@@ -1,8 +1,8 @@
 package dev.grpcplatform.starter.testing;
 
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import java.util.concurrent.TimeUnit;
 
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.testing.v1.EchoServiceGrpc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,5 @@
 package dev.grpcplatform.starter.validation;
 
-import dev.grpcplatform.starter.testing.TestServers;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -13,9 +11,11 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.testing.EchoGrpcService;
 import dev.grpcplatform.starter.testing.SharedEchoServer;
 import dev.grpcplatform.starter.testing.TestGrpcApplication;
+import dev.grpcplatform.starter.testing.TestServers;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoResponse;
 import dev.grpcplatform.starter.testing.v1.EchoServiceGrpc;

@@ -12,10 +12,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 
+import net.devh.boot.grpc.client.inject.GrpcClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-
-import net.devh.boot.grpc.client.inject.GrpcClient;
 
 /**
  * Integration tests for {@link AutoConfigureGrpcInProcess} in a user's {@code @SpringBootTest}.

@@ -1,12 +1,12 @@
 package dev.grpcplatform.starter.boot3.errors;
 
+import java.util.function.Predicate;
+
 import dev.grpcplatform.starter.errors.DataAccessExceptionMapper;
 import dev.grpcplatform.starter.errors.ErrorMappingServerInterceptor;
 import dev.grpcplatform.starter.errors.GrpcErrorsProperties;
 import dev.grpcplatform.starter.errors.GrpcExceptionMapper;
 import dev.grpcplatform.starter.errors.GrpcExceptionTranslator;
-import java.util.function.Predicate;
-
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,6 +1,7 @@
 package dev.grpcplatform.starter.boot3.health;
 
 import dev.grpcplatform.starter.health.GrpcHealthProbes;
+
 import org.springframework.boot.actuate.health.HealthComponent;
 import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.actuate.health.Status;

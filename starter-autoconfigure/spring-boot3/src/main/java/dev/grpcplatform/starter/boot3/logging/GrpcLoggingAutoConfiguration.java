@@ -1,12 +1,12 @@
 package dev.grpcplatform.starter.boot3.logging;
 
+import java.util.function.Function;
+
+import dev.grpcplatform.starter.internal.GrpcTracingContext;
 import dev.grpcplatform.starter.logging.GrpcAccessLog;
 import dev.grpcplatform.starter.logging.GrpcLoggingProperties;
 import dev.grpcplatform.starter.logging.RequestIdServerInterceptor;
-import java.util.function.Function;
-
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
-import dev.grpcplatform.starter.internal.GrpcTracingContext;
 import io.grpc.Context;
 import io.grpc.ServerStreamTracer;
 import org.slf4j.LoggerFactory;

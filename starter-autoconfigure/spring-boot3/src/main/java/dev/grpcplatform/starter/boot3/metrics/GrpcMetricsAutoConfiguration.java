@@ -1,8 +1,8 @@
 package dev.grpcplatform.starter.boot3.metrics;
 
+import dev.grpcplatform.starter.boot3.PlatformDefaultsEnvironmentPostProcessor;
 import dev.grpcplatform.starter.metrics.GrpcClientMetrics;
 import dev.grpcplatform.starter.metrics.GrpcServerMetrics;
-import dev.grpcplatform.starter.boot3.PlatformDefaultsEnvironmentPostProcessor;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import io.grpc.ServerStreamTracer;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,6 @@
 package dev.grpcplatform.starter.boot3.security;
 
+import dev.grpcplatform.starter.errors.GrpcErrorsProperties;
 import dev.grpcplatform.starter.security.GrpcAuthenticationInterceptor;
 import dev.grpcplatform.starter.security.GrpcAuthorizationInterceptor;
 import dev.grpcplatform.starter.security.GrpcMethodSecurity;
@@ -8,8 +9,6 @@ import dev.grpcplatform.starter.security.GrpcServerTls;
 import dev.grpcplatform.starter.security.GrpcServiceAnnotationsReader;
 import dev.grpcplatform.starter.security.PlatformJwtDecoders;
 import dev.grpcplatform.starter.security.SecurityExceptionMapper;
-
-import dev.grpcplatform.starter.errors.GrpcErrorsProperties;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;

@@ -1,12 +1,12 @@
 package dev.grpcplatform.starter.boot3.shutdown;
 
+import java.util.LinkedHashSet;
+
 import dev.grpcplatform.starter.internal.GrpcServerLifecycleListener;
+import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import dev.grpcplatform.starter.shutdown.GracefulServerShutdown;
 import dev.grpcplatform.starter.shutdown.GrpcShutdownProperties;
 import dev.grpcplatform.starter.shutdown.InFlightCallTracker;
-import java.util.LinkedHashSet;
-
-import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import io.grpc.Server;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;

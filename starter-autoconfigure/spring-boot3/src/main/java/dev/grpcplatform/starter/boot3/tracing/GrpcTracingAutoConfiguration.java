@@ -1,11 +1,11 @@
 package dev.grpcplatform.starter.boot3.tracing;
 
 import dev.grpcplatform.starter.boot3.PlatformDefaultsEnvironmentPostProcessor;
+import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import dev.grpcplatform.starter.tracing.GrpcTracing;
 import dev.grpcplatform.starter.tracing.TracingClientInterceptor;
 import dev.grpcplatform.starter.tracing.TracingServerInterceptor;
 import dev.grpcplatform.starter.tracing.TracingServerStreamTracerFactory;
-import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import io.grpc.ServerStreamTracer;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;

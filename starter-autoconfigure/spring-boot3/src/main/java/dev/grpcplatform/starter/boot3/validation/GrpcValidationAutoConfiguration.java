@@ -1,13 +1,13 @@
 package dev.grpcplatform.starter.boot3.validation;
 
-import dev.grpcplatform.starter.validation.GrpcValidationProperties;
-import dev.grpcplatform.starter.validation.RequestValidationServerInterceptor;
-import dev.grpcplatform.starter.validation.ValidatorWarmUp;
 import build.buf.protovalidate.Config;
 import build.buf.protovalidate.Validator;
 import build.buf.protovalidate.ValidatorFactory;
 import dev.grpcplatform.starter.errors.GrpcErrorsProperties;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
+import dev.grpcplatform.starter.validation.GrpcValidationProperties;
+import dev.grpcplatform.starter.validation.RequestValidationServerInterceptor;
+import dev.grpcplatform.starter.validation.ValidatorWarmUp;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -1,10 +1,10 @@
 package dev.grpcplatform.starter.boot3.client;
 
+import java.nio.file.Path;
+
 import dev.grpcplatform.starter.client.BearerTokenClientInterceptor;
 import dev.grpcplatform.starter.client.GrpcChannelSecurity;
 import dev.grpcplatform.starter.client.GrpcClientProperties;
-import java.nio.file.Path;
-
 import dev.grpcplatform.starter.testing.TestCertificates;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import org.junit.jupiter.api.Test;
@@ -17,10 +17,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import net.devh.boot.grpc.client.channelfactory.GrpcChannelConfigurer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-
-import net.devh.boot.grpc.client.channelfactory.GrpcChannelConfigurer;
 
 /**
  * Tests for {@link GrpcChannelSecurityAutoConfiguration}.

@@ -1,12 +1,12 @@
 package dev.grpcplatform.starter.boot3.errors;
 
+import java.util.NoSuchElementException;
+
 import dev.grpcplatform.starter.errors.DataAccessExceptionMapper;
 import dev.grpcplatform.starter.errors.ErrorMappingServerInterceptor;
 import dev.grpcplatform.starter.errors.GrpcError;
 import dev.grpcplatform.starter.errors.GrpcExceptionMapper;
 import dev.grpcplatform.starter.errors.GrpcExceptionTranslator;
-import java.util.NoSuchElementException;
-
 import io.grpc.Metadata;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package dev.grpcplatform.starter.boot3.health;
 
+import java.util.concurrent.TimeUnit;
+
 import dev.grpcplatform.starter.health.AvailabilityGrpcHealthProbes;
 import dev.grpcplatform.starter.health.GrpcHealthProbes;
 import dev.grpcplatform.starter.health.GrpcHealthProperties;
 import dev.grpcplatform.starter.health.GrpcHealthStatusUpdater;
-import java.util.concurrent.TimeUnit;
-
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;

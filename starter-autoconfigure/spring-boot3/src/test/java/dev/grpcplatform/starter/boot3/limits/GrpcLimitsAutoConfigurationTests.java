@@ -1,20 +1,20 @@
 package dev.grpcplatform.starter.boot3.limits;
 
-import dev.grpcplatform.starter.limits.GrpcLimitsProperties;
-import dev.grpcplatform.starter.limits.GrpcServerExecutor;
-import dev.grpcplatform.starter.limits.GrpcServerLimits;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 
+import dev.grpcplatform.starter.limits.GrpcLimitsProperties;
+import dev.grpcplatform.starter.limits.GrpcServerExecutor;
+import dev.grpcplatform.starter.limits.GrpcServerLimits;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link GrpcLimitsAutoConfiguration}.

@@ -10,10 +10,10 @@ import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link GrpcLoggingAutoConfiguration}.

@@ -1,9 +1,9 @@
 package dev.grpcplatform.starter.boot3.metrics;
 
-import dev.grpcplatform.starter.metrics.GrpcClientMetrics;
-import dev.grpcplatform.starter.metrics.GrpcServerMetrics;
 import java.util.concurrent.TimeUnit;
 
+import dev.grpcplatform.starter.metrics.GrpcClientMetrics;
+import dev.grpcplatform.starter.metrics.GrpcServerMetrics;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -21,13 +21,13 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import net.devh.boot.grpc.client.autoconfigure.GrpcClientMetricAutoConfiguration;
 import net.devh.boot.grpc.client.interceptor.GrpcGlobalClientInterceptor;
 import net.devh.boot.grpc.server.autoconfigure.GrpcServerMetricAutoConfiguration;
 import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link GrpcMetricsAutoConfiguration}.

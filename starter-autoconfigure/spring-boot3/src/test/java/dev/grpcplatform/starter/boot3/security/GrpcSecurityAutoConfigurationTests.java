@@ -1,13 +1,13 @@
 package dev.grpcplatform.starter.boot3.security;
 
-import dev.grpcplatform.starter.security.DevelopmentTokens;
-import dev.grpcplatform.starter.security.GrpcAuthenticationInterceptor;
-import dev.grpcplatform.starter.security.GrpcAuthorizationInterceptor;
-import dev.grpcplatform.starter.security.GrpcMethodSecurity;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import dev.grpcplatform.starter.security.DevelopmentTokens;
+import dev.grpcplatform.starter.security.GrpcAuthenticationInterceptor;
+import dev.grpcplatform.starter.security.GrpcAuthorizationInterceptor;
+import dev.grpcplatform.starter.security.GrpcMethodSecurity;
 import dev.grpcplatform.starter.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +22,10 @@ import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
+import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-
-import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 
 /**
  * Tests for {@link GrpcSecurityAutoConfiguration}.

@@ -1,12 +1,12 @@
 package dev.grpcplatform.starter.boot3.shutdown;
 
+import java.time.Duration;
+import java.util.Set;
+
 import dev.grpcplatform.starter.internal.GrpcServerLifecycleListener;
 import dev.grpcplatform.starter.shutdown.GracefulServerShutdown;
 import dev.grpcplatform.starter.shutdown.GrpcShutdownProperties;
 import dev.grpcplatform.starter.shutdown.InFlightCallTracker;
-import java.time.Duration;
-import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -1,10 +1,10 @@
 package dev.grpcplatform.starter.boot3.validation;
 
-import dev.grpcplatform.starter.validation.ValidatorWarmUp;
-import dev.grpcplatform.starter.validation.RequestValidationServerInterceptor;
 import build.buf.protovalidate.ValidationResult;
 import build.buf.protovalidate.Validator;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
+import dev.grpcplatform.starter.validation.RequestValidationServerInterceptor;
+import dev.grpcplatform.starter.validation.ValidatorWarmUp;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

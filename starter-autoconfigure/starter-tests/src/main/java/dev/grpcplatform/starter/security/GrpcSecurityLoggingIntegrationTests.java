@@ -1,7 +1,5 @@
 package dev.grpcplatform.starter.security;
 
-import dev.grpcplatform.starter.testing.TestServers;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,8 +7,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.testing.CallerTestApplication;
 import dev.grpcplatform.starter.testing.EchoCalls;
+import dev.grpcplatform.starter.testing.SecuredEcho;
+import dev.grpcplatform.starter.testing.TestServers;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
@@ -31,20 +32,20 @@ class GrpcSecurityLoggingIntegrationTests {
 	@Test
 	void logsOfFailedAndSuccessfulCallsHoldTheReasonButNoTokenOrSecret(CapturedOutput output) throws Exception {
 		String[] properties = Stream
-			.concat(Stream.of(GrpcSecurityIntegrationTests.SECURED),
+			.concat(Stream.of(SecuredEcho.SECURED),
 					Stream.of("logging.level.dev.grpcplatform.starter=DEBUG",
 							"logging.level.org.springframework.security=TRACE"))
 			.toArray(String[]::new);
-		String valid = GrpcSecurityIntegrationTests.validToken("alice");
-		String expired = GrpcSecurityIntegrationTests.token("mallory")
+		String valid = SecuredEcho.validToken("alice");
+		String expired = SecuredEcho.token("mallory")
 			.scopes("echo")
 			.expiresAt(Instant.now().minus(Duration.ofHours(1)))
 			.mint();
-		String forged = GrpcSecurityIntegrationTests.token("mallory")
+		String forged = SecuredEcho.token("mallory")
 			.secret("another-secret-that-is-long-enough-to-sign")
 			.scopes("echo")
 			.mint();
-		String withoutScopes = GrpcSecurityIntegrationTests.token("bob").mint();
+		String withoutScopes = SecuredEcho.token("bob").mint();
 		String garbled = valid.substring(0, valid.length() / 2) + "%" + valid.substring(valid.length() / 2);
 		String[] parts = valid.split("\\.");
 		String notJson = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
@@ -64,7 +65,7 @@ class GrpcSecurityLoggingIntegrationTests {
 			.contains("Jwt expired at")
 			.contains("rejected with UNAUTHENTICATED: malformed bearer token")
 			.contains("rejected with PERMISSION_DENIED: requires scopes [echo]")
-			.doesNotContain(GrpcSecurityIntegrationTests.SECRET);
+			.doesNotContain(SecuredEcho.SECRET);
 		assertThat(output.getAll()).doesNotContain("unquoted secret-ish");
 		for (String token : List.of(valid, expired, forged, withoutScopes, notJson)) {
 			for (String part : token.split("\\.")) {

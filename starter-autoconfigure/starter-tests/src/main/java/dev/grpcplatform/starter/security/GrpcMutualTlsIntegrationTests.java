@@ -1,7 +1,5 @@
 package dev.grpcplatform.starter.security;
 
-import dev.grpcplatform.starter.testing.TestServers;
-import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,10 +7,13 @@ import java.util.List;
 
 import javax.net.ssl.SSLException;
 
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.testing.CallerGrpcService;
 import dev.grpcplatform.starter.testing.CallerTestApplication;
 import dev.grpcplatform.starter.testing.EchoCalls;
+import dev.grpcplatform.starter.testing.SecuredEcho;
 import dev.grpcplatform.starter.testing.TestCertificates;
+import dev.grpcplatform.starter.testing.TestServers;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -122,8 +123,8 @@ class GrpcMutualTlsIntegrationTests {
 	void bearerTokenNamesTheCallerEvenWithAClientCertificate() throws Exception {
 		try (RunningGrpcApplication server = TestServers.start(new Class<?>[] { CallerTestApplication.class },
 				pemServer("platform.grpc.security.tls.client-auth=optional",
-						"platform.grpc.security.jwt.secret=" + GrpcSecurityIntegrationTests.SECRET))) {
-			String token = DevelopmentTokens.builder().secret(GrpcSecurityIntegrationTests.SECRET).subject("alice").mint();
+						"platform.grpc.security.jwt.secret=" + SecuredEcho.SECRET))) {
+			String token = DevelopmentTokens.builder().secret(SecuredEcho.SECRET).subject("alice").mint();
 			EchoCalls.Result withBoth = EchoCalls.call(tlsChannel(server, clientCertificate), EchoCalls.Type.UNARY,
 					EchoCalls.bearer(token));
 			assertThat(withBoth.responses()).containsExactly("alice|alice");
