@@ -36,7 +36,8 @@ class ArchitectureTests {
 	private static final Pattern EDGE_PACKAGE = Pattern.compile("dev\\.grpcplatform\\.starter\\.(boot\\d+)(\\..*)?");
 
 	private static final String[] STARTER_MODULES = { "starter-autoconfigure/core", "starter-autoconfigure/test-harness",
-			"starter-autoconfigure/spring-boot3", "starter-autoconfigure/spring-boot3-test" };
+			"starter-autoconfigure/spring-boot3", "starter-autoconfigure/spring-boot3-test",
+			"starter-autoconfigure/spring-boot4", "starter-autoconfigure/spring-boot4-test" };
 
 	@Test
 	void coreImportsNeitherNetDevhNorAnySpringBootLinesGrpc() {

@@ -128,7 +128,9 @@ class EmbeddedPostgresShutdownIntegrationTests {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
 				UserServiceApplication.class.getName(), "--spring.profiles.active=dev",
-				"--grpc.server.address=127.0.0.1", "--grpc.server.port=" + grpcPort, "--server.address=127.0.0.1",
+				// The gRPC port by net.devh's key (Spring Boot 3.5 line) and Spring Boot's own (4.1 line).
+				"--grpc.server.address=127.0.0.1", "--grpc.server.port=" + grpcPort,
+				"--spring.grpc.server.address=127.0.0.1", "--spring.grpc.server.port=" + grpcPort, "--server.address=127.0.0.1",
 				"--server.port=" + managementPort, "--spring.main.banner-mode=off",
 				"--user-service.embedded-postgres.data-directory=" + dataDirectory());
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

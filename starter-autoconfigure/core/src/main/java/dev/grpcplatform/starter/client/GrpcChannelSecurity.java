@@ -54,6 +54,22 @@ public class GrpcChannelSecurity {
 	 * @param name client name of the channel
 	 */
 	public void configure(ManagedChannelBuilder<?> builder, String name) {
+		addCallCredentials(builder, name);
+		SslContext sslContext = this.sslContexts.get(name);
+		if (sslContext != null) {
+			Assert.state(builder instanceof NettyChannelBuilder, () -> "platform.grpc.client.channels." + name
+					+ ".tls needs a grpc-netty-shaded channel, not " + builder.getClass().getName());
+			((NettyChannelBuilder) builder).negotiationType(NegotiationType.TLS).sslContext(sslContext);
+		}
+	}
+
+	/**
+	 * Adds the call credentials of the named channel (the bearer token it forwards or sends), if
+	 * any, to its builder; for edges whose framework sets up the channel's TLS itself.
+	 * @param builder builder of the channel
+	 * @param name client name of the channel
+	 */
+	public void addCallCredentials(ManagedChannelBuilder<?> builder, String name) {
 		GrpcClientProperties.Channel channel = this.channels.get(name);
 		if (channel == null) {
 			return;
@@ -63,12 +79,6 @@ public class GrpcChannelSecurity {
 			case STATIC -> builder.intercept(BearerTokenClientInterceptor.of(channel.getToken()));
 			case NONE -> {
 			}
-		}
-		SslContext sslContext = this.sslContexts.get(name);
-		if (sslContext != null) {
-			Assert.state(builder instanceof NettyChannelBuilder, () -> "platform.grpc.client.channels." + name
-					+ ".tls needs a grpc-netty-shaded channel, not " + builder.getClass().getName());
-			((NettyChannelBuilder) builder).negotiationType(NegotiationType.TLS).sslContext(sslContext);
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.grpcplatform.starter.errors;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -14,6 +15,7 @@ import io.grpc.StatusRuntimeException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.util.Assert;
 
 /**
@@ -53,6 +55,24 @@ public class GrpcExceptionTranslator {
 		Assert.hasText(domain, "domain must not be empty");
 		this.domain = domain;
 		this.mappers = List.copyOf(mappers);
+	}
+
+	/**
+	 * Creates the translator of the platform's configuration: the application's mappers in their
+	 * order, then the data access mapper when Spring's transaction support is there, then the
+	 * standard mappings.
+	 * @param properties the error settings
+	 * @param mappers the application's mappers
+	 * @param dataAccessMapper the mapper of Spring's data access exceptions, if any
+	 * @return the translator
+	 */
+	public static GrpcExceptionTranslator create(GrpcErrorsProperties properties,
+			ObjectProvider<GrpcExceptionMapper> mappers, ObjectProvider<DataAccessExceptionMapper> dataAccessMapper) {
+		List<GrpcExceptionMapper> all = new ArrayList<>();
+		mappers.orderedStream().forEach(all::add);
+		dataAccessMapper.ifAvailable((mapper) -> all.add(mapper::map));
+		all.add(new StandardExceptionMapper());
+		return new GrpcExceptionTranslator(properties.determineDomain(), all);
 	}
 
 	/**

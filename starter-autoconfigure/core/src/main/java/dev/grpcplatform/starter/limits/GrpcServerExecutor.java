@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
 
 /**
  * Executor that runs the gRPC server's handlers.
@@ -23,6 +24,17 @@ public final class GrpcServerExecutor implements DisposableBean {
 
 	private GrpcServerExecutor(Executor executor) {
 		this.executor = executor;
+	}
+
+	/**
+	 * Returns the bounded pool of platform threads that the given settings describe.
+	 * @param properties the executor settings ({@code platform.grpc.limits.executor.*})
+	 * @return the executor
+	 * @throws IllegalArgumentException if {@code max-threads} is not positive
+	 */
+	public static GrpcServerExecutor bounded(GrpcLimitsProperties.Executor properties) {
+		Assert.isTrue(properties.getMaxThreads() > 0, "platform.grpc.limits.executor.max-threads must be positive");
+		return bounded(properties.getMaxThreads(), properties.getKeepAlive());
 	}
 
 	/**

@@ -7,6 +7,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 import dev.grpcplatform.starter.errors.GrpcError;
+import dev.grpcplatform.starter.errors.GrpcErrorsProperties;
 import dev.grpcplatform.starter.server.GrpcCallAttributes;
 import io.grpc.Context;
 import io.grpc.Grpc;
@@ -17,11 +18,14 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.util.Assert;
 
 /**
@@ -67,6 +71,32 @@ public class GrpcAuthenticationInterceptor implements ServerInterceptor {
 		this.authenticator = authenticator;
 		this.methodSecurity = methodSecurity;
 		this.domain = domain;
+	}
+
+	/**
+	 * Creates the interceptor of the platform's configuration: bearer tokens verified with the given
+	 * decoder, or, without one, every token refused (with a warning at startup that says how to
+	 * configure a key).
+	 * @param decoder decoder of bearer tokens, or {@code null} when no key is configured
+	 * @param converter converter of validated tokens into authentications
+	 * @param methodSecurity rules that say which methods are public
+	 * @param properties the security settings
+	 * @param errorsProperties the error settings (the {@code ErrorInfo} domain)
+	 * @return the interceptor
+	 */
+	public static GrpcAuthenticationInterceptor create(@Nullable JwtDecoder decoder, JwtAuthenticationConverter converter,
+			GrpcMethodSecurity methodSecurity, GrpcSecurityProperties properties, GrpcErrorsProperties errorsProperties) {
+		BearerTokenAuthenticator authenticator = null;
+		if (decoder != null) {
+			authenticator = new BearerTokenAuthenticator(decoder, converter, properties.getJwt().getCacheSize());
+		}
+		else {
+			logger.warn("No key to verify gRPC bearer tokens is configured (platform.grpc.security.jwt.secret, "
+					+ "public-key-location or jwk-set-uri): every method that is not public answers UNAUTHENTICATED "
+					+ "unless the caller presents a client certificate. Activate the 'dev' profile to use the "
+					+ "built-in development secret.");
+		}
+		return new GrpcAuthenticationInterceptor(authenticator, methodSecurity, errorsProperties.determineDomain());
 	}
 
 	@Override

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -29,9 +30,15 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.core.io.Resource;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -42,6 +49,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.DelegatingJwtGrantedAuthoritiesConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestTemplate;
 
@@ -65,6 +75,59 @@ public final class PlatformJwtDecoders {
 	static boolean hasKey(GrpcSecurityProperties.Jwt properties) {
 		return StringUtils.hasText(properties.getSecret()) || properties.getPublicKeyLocation() != null
 				|| StringUtils.hasText(properties.getJwkSetUri());
+	}
+
+	/**
+	 * Says why a key to verify bearer tokens is available: a
+	 * {@code platform.grpc.security.jwt.secret}, {@code public-key-location} or {@code jwk-set-uri}, or
+	 * a development profile that makes the built-in development secret available.
+	 * @param environment environment of the application
+	 * @return the reason, or {@code null} when no key is available
+	 */
+	public static @Nullable String keySource(Environment environment) {
+		Binder binder = Binder.get(environment);
+		for (String property : List.of("secret", "public-key-location", "jwk-set-uri")) {
+			String name = "platform.grpc.security.jwt." + property;
+			if (binder.bind(name, String.class).map(StringUtils::hasText).orElse(false)) {
+				return name + " is set";
+			}
+		}
+		return isDevelopment(environment) ? "a 'dev' or 'local' profile is active" : null;
+	}
+
+	/**
+	 * Whether a development profile ({@code dev} or {@code local}) is active.
+	 * @param environment environment of the application
+	 * @return whether the built-in development secret may be used
+	 */
+	public static boolean isDevelopment(Environment environment) {
+		return environment.acceptsProfiles(Profiles.of("dev", "local"));
+	}
+
+	/**
+	 * Creates the converter of validated tokens into authentications: authorities from the scope
+	 * claims ({@code SCOPE_} prefix) and the roles claim ({@code ROLE_} prefix), principal from the
+	 * principal claim.
+	 * @param properties the settings
+	 * @return the converter
+	 */
+	public static JwtAuthenticationConverter authenticationConverter(GrpcSecurityProperties.Jwt properties) {
+		Collection<Converter<Jwt, Collection<GrantedAuthority>>> authorities = new ArrayList<>();
+		for (String claim : properties.getScopeClaims()) {
+			JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
+			scopes.setAuthoritiesClaimName(claim);
+			authorities.add(scopes);
+		}
+		if (StringUtils.hasText(properties.getRolesClaim())) {
+			JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
+			roles.setAuthoritiesClaimName(properties.getRolesClaim());
+			roles.setAuthorityPrefix("ROLE_");
+			authorities.add(roles);
+		}
+		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+		converter.setJwtGrantedAuthoritiesConverter(new DelegatingJwtGrantedAuthoritiesConverter(authorities));
+		converter.setPrincipalClaimName(properties.getPrincipalClaim());
+		return converter;
 	}
 
 	/**

@@ -1,13 +1,12 @@
 package dev.grpcplatform.starter.boot3;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.grpcplatform.starter.internal.PlatformDefaults;
+
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -46,48 +45,30 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
 
 	static final String NET_DEVH_SECURITY_AUTO_CONFIGURATION = "net.devh.boot.grpc.server.autoconfigure.GrpcServerSecurityAutoConfiguration";
 
-	private static final String EXCLUDE_PROPERTY = "spring.autoconfigure.exclude";
-
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Map<String, Object> defaults = new LinkedHashMap<>();
-		if (isEnabled(environment, "health")) {
+		if (PlatformDefaults.isEnabled(environment, "health")) {
 			defaults.put("grpc.server.health-service-enabled", "false");
 			defaults.put("management.endpoint.health.probes.enabled", "true");
 		}
-		if (isEnabled(environment, "reflection")) {
+		if (PlatformDefaults.isEnabled(environment, "reflection")) {
 			defaults.put("grpc.server.reflection-service-enabled", "false");
 		}
-		boolean metrics = isEnabled(environment, "metrics");
+		boolean metrics = PlatformDefaults.isEnabled(environment, "metrics");
 		if (metrics) {
 			defaults.put("grpc.metricsA66Enabled", "false");
 			defaults.put("management.endpoints.web.exposure.include", "health,prometheus");
 		}
-		if (metrics || isEnabled(environment, "tracing")) {
+		if (metrics || PlatformDefaults.isEnabled(environment, "tracing")) {
 			defaults.put("management.tracing.grpc.enabled", "false");
 		}
 		if (!defaults.isEmpty()) {
 			environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
 		}
-		if (isEnabled(environment, "security")) {
-			exclude(environment, NET_DEVH_SECURITY_AUTO_CONFIGURATION);
+		if (PlatformDefaults.isEnabled(environment, "security")) {
+			PlatformDefaults.exclude(environment, EXCLUDE_PROPERTY_SOURCE_NAME, List.of(NET_DEVH_SECURITY_AUTO_CONFIGURATION));
 		}
-	}
-
-	private static void exclude(ConfigurableEnvironment environment, String autoConfiguration) {
-		List<String> excluded = new ArrayList<>(
-				Binder.get(environment).bind(EXCLUDE_PROPERTY, Bindable.listOf(String.class)).orElse(List.of()));
-		if (excluded.contains(autoConfiguration)) {
-			return;
-		}
-		excluded.add(autoConfiguration);
-		environment.getPropertySources()
-			.addFirst(new MapPropertySource(EXCLUDE_PROPERTY_SOURCE_NAME,
-					Map.of(EXCLUDE_PROPERTY, String.join(",", excluded))));
-	}
-
-	private static boolean isEnabled(ConfigurableEnvironment environment, String feature) {
-		return environment.getProperty("platform.grpc." + feature + ".enabled", Boolean.class, true);
 	}
 
 	@Override

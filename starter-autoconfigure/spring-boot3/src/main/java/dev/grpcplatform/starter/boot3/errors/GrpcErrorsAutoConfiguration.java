@@ -1,7 +1,5 @@
 package dev.grpcplatform.starter.boot3.errors;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Predicate;
 
 import dev.grpcplatform.starter.errors.DataAccessExceptionMapper;
@@ -9,7 +7,6 @@ import dev.grpcplatform.starter.errors.ErrorMappingServerInterceptor;
 import dev.grpcplatform.starter.errors.GrpcErrorsProperties;
 import dev.grpcplatform.starter.errors.GrpcExceptionMapper;
 import dev.grpcplatform.starter.errors.GrpcExceptionTranslator;
-import dev.grpcplatform.starter.errors.StandardExceptionMapper;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -45,11 +42,7 @@ public final class GrpcErrorsAutoConfiguration {
 	@ConditionalOnMissingBean
 	GrpcExceptionTranslator grpcExceptionTranslator(GrpcErrorsProperties properties,
 			ObjectProvider<GrpcExceptionMapper> mappers, ObjectProvider<DataAccessExceptionMapper> dataAccessMapper) {
-		List<GrpcExceptionMapper> all = new ArrayList<>();
-		mappers.orderedStream().forEach(all::add);
-		dataAccessMapper.ifAvailable((mapper) -> all.add(mapper::map));
-		all.add(new StandardExceptionMapper());
-		return new GrpcExceptionTranslator(properties.determineDomain(), all);
+		return GrpcExceptionTranslator.create(properties, mappers, dataAccessMapper);
 	}
 
 	@Bean

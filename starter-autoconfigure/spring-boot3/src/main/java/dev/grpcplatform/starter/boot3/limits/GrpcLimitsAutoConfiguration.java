@@ -14,7 +14,6 @@ import org.springframework.boot.autoconfigure.thread.Threading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.util.Assert;
 
 import net.devh.boot.grpc.server.autoconfigure.GrpcServerFactoryAutoConfiguration;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
@@ -51,10 +50,7 @@ public final class GrpcLimitsAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		GrpcServerExecutor grpcServerExecutor(GrpcLimitsProperties properties) {
-			Assert.isTrue(properties.getExecutor().getMaxThreads() > 0,
-					"platform.grpc.limits.executor.max-threads must be positive");
-			return GrpcServerExecutor.bounded(properties.getExecutor().getMaxThreads(),
-					properties.getExecutor().getKeepAlive());
+			return GrpcServerExecutor.bounded(properties.getExecutor());
 		}
 
 	}

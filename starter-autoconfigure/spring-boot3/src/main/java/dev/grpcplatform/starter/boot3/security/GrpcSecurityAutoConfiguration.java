@@ -1,11 +1,6 @@
 package dev.grpcplatform.starter.boot3.security;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-
 import dev.grpcplatform.starter.errors.GrpcErrorsProperties;
-import dev.grpcplatform.starter.security.BearerTokenAuthenticator;
 import dev.grpcplatform.starter.security.GrpcAuthenticationInterceptor;
 import dev.grpcplatform.starter.security.GrpcAuthorizationInterceptor;
 import dev.grpcplatform.starter.security.GrpcMethodSecurity;
@@ -17,8 +12,6 @@ import dev.grpcplatform.starter.security.SecurityExceptionMapper;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,7 +23,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
@@ -38,18 +30,11 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.Profiles;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.DelegatingJwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
-import org.springframework.util.StringUtils;
 
 import net.devh.boot.grpc.server.autoconfigure.GrpcServerFactoryAutoConfiguration;
 import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
@@ -68,12 +53,6 @@ import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 @EnableConfigurationProperties({ GrpcSecurityProperties.class, GrpcErrorsProperties.class })
 public final class GrpcSecurityAutoConfiguration {
 
-	private static final Log logger = LogFactory.getLog(GrpcSecurityAutoConfiguration.class);
-
-	static boolean isDevelopment(Environment environment) {
-		return environment.acceptsProfiles(Profiles.of("dev", "local"));
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ NimbusJwtDecoder.class, JwtAuthenticationConverter.class, GrpcGlobalServerInterceptor.class })
 	@ConditionalOnProperty(prefix = "platform.grpc.security", name = "enabled", matchIfMissing = true)
@@ -83,29 +62,13 @@ public final class GrpcSecurityAutoConfiguration {
 		@ConditionalOnMissingBean(JwtDecoder.class)
 		@Conditional(JwtKeyAvailableCondition.class)
 		JwtDecoder grpcJwtDecoder(GrpcSecurityProperties properties, Environment environment) {
-			return PlatformJwtDecoders.create(properties.getJwt(), isDevelopment(environment));
+			return PlatformJwtDecoders.create(properties.getJwt(), PlatformJwtDecoders.isDevelopment(environment));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		JwtAuthenticationConverter grpcJwtAuthenticationConverter(GrpcSecurityProperties properties) {
-			GrpcSecurityProperties.Jwt jwt = properties.getJwt();
-			Collection<Converter<Jwt, Collection<GrantedAuthority>>> authorities = new ArrayList<>();
-			for (String claim : jwt.getScopeClaims()) {
-				JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
-				scopes.setAuthoritiesClaimName(claim);
-				authorities.add(scopes);
-			}
-			if (StringUtils.hasText(jwt.getRolesClaim())) {
-				JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
-				roles.setAuthoritiesClaimName(jwt.getRolesClaim());
-				roles.setAuthorityPrefix("ROLE_");
-				authorities.add(roles);
-			}
-			JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
-			converter.setJwtGrantedAuthoritiesConverter(new DelegatingJwtGrantedAuthoritiesConverter(authorities));
-			converter.setPrincipalClaimName(jwt.getPrincipalClaim());
-			return converter;
+			return PlatformJwtDecoders.authenticationConverter(properties.getJwt());
 		}
 
 		@Bean
@@ -134,20 +97,8 @@ public final class GrpcSecurityAutoConfiguration {
 		GrpcAuthenticationInterceptor grpcAuthenticationInterceptor(ObjectProvider<JwtDecoder> jwtDecoder,
 				JwtAuthenticationConverter grpcJwtAuthenticationConverter, GrpcMethodSecurity grpcMethodSecurity,
 				GrpcSecurityProperties properties, GrpcErrorsProperties errorsProperties) {
-			JwtDecoder decoder = jwtDecoder.getIfAvailable();
-			BearerTokenAuthenticator authenticator = null;
-			if (decoder != null) {
-				authenticator = new BearerTokenAuthenticator(decoder, grpcJwtAuthenticationConverter,
-						properties.getJwt().getCacheSize());
-			}
-			else {
-				logger.warn("No key to verify gRPC bearer tokens is configured (platform.grpc.security.jwt.secret, "
-						+ "public-key-location or jwk-set-uri): every method that is not public answers UNAUTHENTICATED "
-						+ "unless the caller presents a client certificate. Activate the 'dev' profile to use the "
-						+ "built-in development secret.");
-			}
-			return new GrpcAuthenticationInterceptor(authenticator, grpcMethodSecurity,
-					errorsProperties.determineDomain());
+			return GrpcAuthenticationInterceptor.create(jwtDecoder.getIfAvailable(), grpcJwtAuthenticationConverter,
+					grpcMethodSecurity, properties, errorsProperties);
 		}
 
 		@Bean
@@ -187,23 +138,12 @@ public final class GrpcSecurityAutoConfiguration {
 	 */
 	static class JwtKeyAvailableCondition extends SpringBootCondition {
 
-		private static final List<String> KEY_PROPERTIES = List.of("secret", "public-key-location", "jwk-set-uri");
-
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			Binder binder = Binder.get(context.getEnvironment());
-			for (String property : KEY_PROPERTIES) {
-				String name = "platform.grpc.security.jwt." + property;
-				if (binder.bind(name, String.class).map(StringUtils::hasText).orElse(false)) {
-					return ConditionOutcome.match(name + " is set");
-				}
-			}
-			if (isDevelopment(context.getEnvironment())) {
-				return ConditionOutcome.match("a 'dev' or 'local' profile is active");
-			}
-			return ConditionOutcome.noMatch("no platform.grpc.security.jwt key and no 'dev' or 'local' profile");
+			String keySource = PlatformJwtDecoders.keySource(context.getEnvironment());
+			return (keySource != null) ? ConditionOutcome.match(keySource)
+					: ConditionOutcome.noMatch("no platform.grpc.security.jwt key and no 'dev' or 'local' profile");
 		}
-
 	}
 
 }

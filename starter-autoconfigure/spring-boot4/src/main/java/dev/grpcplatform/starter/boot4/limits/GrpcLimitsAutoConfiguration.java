@@ -1,0 +1,73 @@
+package dev.grpcplatform.starter.boot4.limits;
+
+import dev.grpcplatform.starter.boot4.PlatformServerBuilderCustomizer;
+import dev.grpcplatform.starter.limits.GrpcLimitsProperties;
+import dev.grpcplatform.starter.limits.GrpcServerExecutor;
+import dev.grpcplatform.starter.limits.GrpcServerLimits;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.grpc.server.ServerBuilderCustomizer;
+
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
+ * gRPC server's limits and of a bounded executor for its handlers.
+ *
+ * <p>Spring Boot leaves the executor to grpc-java's unbounded cached thread pool (unless a
+ * {@code GrpcServerExecutorProvider} bean exists): under overload it creates a thread per concurrent
+ * call. This one is bounded by {@code platform.grpc.limits.executor.max-threads}, or uses virtual
+ * threads when Spring Boot's virtual threads are enabled on Java 21 or later. The limits are applied
+ * by a {@link ServerBuilderCustomizer}, after Spring Boot's {@code spring.grpc.server.*} limits and
+ * keepalive, so the platform's values win.
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.grpc.server.autoconfigure.GrpcServerAutoConfiguration")
+@ConditionalOnClass({ NettyServerBuilder.class, ServerBuilderCustomizer.class })
+@ConditionalOnProperty(prefix = "platform.grpc.limits", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(GrpcLimitsProperties.class)
+public final class GrpcLimitsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	GrpcServerLimits grpcServerLimits(GrpcLimitsProperties properties, GrpcServerExecutor grpcServerExecutor) {
+		return new GrpcServerLimits(properties, grpcServerExecutor);
+	}
+
+	@Bean
+	PlatformServerBuilderCustomizer<?> grpcServerLimitsCustomizer(GrpcServerLimits limits) {
+		return PlatformServerBuilderCustomizer.of(limits::apply);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnThreading(Threading.PLATFORM)
+	static class PlatformThreadsExecutorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GrpcServerExecutor grpcServerExecutor(GrpcLimitsProperties properties) {
+			return GrpcServerExecutor.bounded(properties.getExecutor());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnThreading(Threading.VIRTUAL)
+	static class VirtualThreadsExecutorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GrpcServerExecutor grpcServerExecutor() {
+			return GrpcServerExecutor.virtualThreads();
+		}
+
+	}
+
+}
