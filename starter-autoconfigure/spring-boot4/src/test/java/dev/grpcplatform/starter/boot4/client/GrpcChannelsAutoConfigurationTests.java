@@ -1,0 +1,57 @@
+package dev.grpcplatform.starter.boot4.client;
+
+import java.util.concurrent.TimeUnit;
+
+import dev.grpcplatform.starter.client.GrpcChannels;
+import dev.grpcplatform.starter.harness.RunningGrpcApplication;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.grpc.client.autoconfigure.CompositeChannelFactoryAutoConfiguration;
+import org.springframework.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link GrpcChannelsAutoConfiguration}.
+ */
+class GrpcChannelsAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(GrpcChannelsAutoConfiguration.class, GrpcClientAutoConfiguration.class,
+				CompositeChannelFactoryAutoConfiguration.class, SslAutoConfiguration.class));
+
+	@Test
+	void channelOfANameIsSpringBootsChannelOfThatNameAndIsKept() {
+		int port = RunningGrpcApplication.freePort();
+		this.contextRunner.withPropertyValues("spring.grpc.client.channel.billing.target=static://127.0.0.1:" + port)
+			.run((context) -> {
+				GrpcChannels channels = context.getBean(GrpcChannels.class);
+				Channel channel = channels.channel("billing");
+				assertThat(channels.channel("billing")).isSameAs(channel);
+				assertThat(channel.authority()).isEqualTo("127.0.0.1:" + port);
+				assertThatExceptionOfType(StatusRuntimeException.class)
+					.isThrownBy(() -> HealthGrpc.newBlockingStub(channel)
+						.withDeadlineAfter(2, TimeUnit.SECONDS)
+						.check(HealthCheckRequest.getDefaultInstance()))
+					.satisfies((ex) -> assertThat(ex.getStatus().getCode().name()).isEqualTo("UNAVAILABLE"));
+			});
+	}
+
+	@Test
+	void userDefinedChannelsWin() {
+		GrpcChannels own = (name) -> {
+			throw new IllegalStateException(name);
+		};
+		this.contextRunner.withBean(GrpcChannels.class, () -> own)
+			.run((context) -> assertThat(context.getBean(GrpcChannels.class)).isSameAs(own));
+	}
+
+}
