@@ -3,6 +3,7 @@ package dev.grpcplatform.starter.boot4;
 import dev.grpcplatform.starter.internal.GrpcServerLifecycleListener;
 import dev.grpcplatform.starter.internal.GrpcServerLifecycleListeners;
 import dev.grpcplatform.starter.internal.LocalGrpcPortPublisher;
+import dev.grpcplatform.starter.server.GrpcServerBuilderCustomizer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -14,7 +15,10 @@ import org.springframework.grpc.server.lifecycle.GrpcServerLifecycleEvent;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of what
  * every platform feature shares on Spring Boot 4.1's gRPC server: the one adapter from spring-grpc's
- * server lifecycle to the platform's, and {@code local.grpc.port} (Spring Boot's own
+ * server lifecycle to the platform's, the platform's
+ * {@link dev.grpcplatform.starter.server.GlobalGrpcServerInterceptor global interceptors} among Spring
+ * Boot's, the {@link GrpcServerBuilderCustomizer} beans as a Spring Boot {@code ServerBuilderCustomizer},
+ * and {@code local.grpc.port} (Spring Boot's own
  * {@code local.grpc.server.port} exists only with its test module on the class path).
  *
  * <p>Spring Boot serves every {@code BindableService} bean by itself, so no discovery is added here.
@@ -27,6 +31,18 @@ public final class PlatformServerAutoConfiguration {
 	static SpringGrpcServerLifecycleAdapter grpcPlatformServerLifecycleAdapter(
 			ObjectProvider<GrpcServerLifecycleListener> listeners) {
 		return new SpringGrpcServerLifecycleAdapter(new GrpcServerLifecycleListeners(listeners));
+	}
+
+	@Bean
+	static GlobalInterceptorRegistrar grpcPlatformGlobalInterceptorRegistrar() {
+		return new GlobalInterceptorRegistrar();
+	}
+
+	@Bean
+	PlatformServerBuilderCustomizer<?> grpcPlatformServerBuilderCustomizers(
+			ObjectProvider<GrpcServerBuilderCustomizer> customizers) {
+		return PlatformServerBuilderCustomizer
+			.of((builder) -> customizers.orderedStream().forEach((customizer) -> customizer.customize(builder)));
 	}
 
 	@Bean

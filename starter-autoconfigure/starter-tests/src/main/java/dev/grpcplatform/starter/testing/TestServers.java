@@ -25,6 +25,36 @@ public final class TestServers {
 	}
 
 	/**
+	 * Returns the properties that point the client channel of the given name at a plaintext server
+	 * on a loopback port, for either Boot line: net.devh's {@code grpc.client.<name>.*} and Spring
+	 * Boot's {@code spring.grpc.client.channel.<name>.*}.
+	 * @param name the channel's name
+	 * @param port the server's port
+	 * @return the properties ({@code key=value})
+	 */
+	public static String[] clientChannel(String name, int port) {
+		String target = "static://127.0.0.1:" + port;
+		return new String[] { "grpc.client." + name + ".address=" + target,
+				"grpc.client." + name + ".negotiation-type=plaintext",
+				"spring.grpc.client.channel." + name + ".target=" + target };
+	}
+
+	/**
+	 * Returns the properties that bind the gRPC server to the given port on either Boot line and
+	 * point the client channel {@code self} at it, for an application that calls itself.
+	 * @param port a free port (see {@link RunningGrpcApplication#freePort()})
+	 * @return the properties ({@code key=value})
+	 */
+	public static String[] calledBySelf(int port) {
+		String[] channel = clientChannel("self", port);
+		String[] properties = new String[channel.length + 2];
+		properties[0] = "grpc.server.port=" + port;
+		properties[1] = "spring.grpc.server.port=" + port;
+		System.arraycopy(channel, 0, properties, 2, channel.length);
+		return properties;
+	}
+
+	/**
 	 * Starts the {@link TestGrpcApplication} with the given extra properties ({@code key=value}).
 	 * @param properties properties added to the defaults
 	 * @return the running application

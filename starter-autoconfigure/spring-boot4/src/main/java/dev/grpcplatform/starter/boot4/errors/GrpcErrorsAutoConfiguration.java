@@ -21,7 +21,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
 import org.springframework.grpc.server.GlobalServerInterceptor;
+import org.springframework.grpc.server.advice.GrpcAdviceExceptionHandler;
 import org.springframework.grpc.server.advice.GrpcExceptionHandlerMethodResolver;
+import org.springframework.grpc.server.exception.GrpcExceptionHandler;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
@@ -29,7 +31,10 @@ import org.springframework.grpc.server.advice.GrpcExceptionHandlerMethodResolver
  *
  * <p>The platform's interceptor sits inside Spring Boot's {@code GrpcExceptionHandlerInterceptor}
  * (order 1), so it maps handler exceptions first; exceptions that a spring-grpc {@code @GrpcAdvice}
- * declares a {@code @GrpcExceptionHandler} for are passed on to it, so such advice keeps precedence.
+ * declares a {@code @GrpcExceptionHandler} for are passed on to it, so such advice keeps precedence,
+ * and so are the exceptions for which one of the application's own spring-grpc
+ * {@code GrpcExceptionHandler} beans returns a status (such a bean is asked once by the platform and
+ * once more by Spring Boot, which then uses its answer).
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.grpc.server.autoconfigure.GrpcServerAutoConfiguration")
 @ConditionalOnClass(GlobalServerInterceptor.class)
@@ -49,8 +54,27 @@ public final class GrpcErrorsAutoConfiguration {
 	@Order(PlatformInterceptorOrder.ERRORS)
 	@ConditionalOnMissingBean
 	ErrorMappingServerInterceptor grpcErrorMappingServerInterceptor(GrpcExceptionTranslator translator,
-			ObjectProvider<GrpcExceptionHandlerMethodResolver> adviceResolver) {
-		return new ErrorMappingServerInterceptor(translator, handledByGrpcAdvice(adviceResolver.getIfAvailable()));
+			ObjectProvider<GrpcExceptionHandlerMethodResolver> adviceResolver,
+			ObjectProvider<GrpcExceptionHandler> exceptionHandlers) {
+		return new ErrorMappingServerInterceptor(translator,
+				handledByGrpcAdvice(adviceResolver.getIfAvailable()).or(handledByExceptionHandlers(exceptionHandlers)));
+	}
+
+	private static Predicate<Throwable> handledByExceptionHandlers(ObjectProvider<GrpcExceptionHandler> handlers) {
+		// Advice is asked through its resolver above, without running an advice method twice.
+		return (exception) -> handlers.orderedStream()
+			.filter((handler) -> !(handler instanceof GrpcAdviceExceptionHandler))
+			.anyMatch((handler) -> handles(handler, exception));
+	}
+
+	private static boolean handles(GrpcExceptionHandler handler, Throwable exception) {
+		try {
+			return handler.handleException(exception) != null;
+		}
+		catch (RuntimeException ex) {
+			// A handler that fails on the exception leaves it to the platform's mapping.
+			return false;
+		}
 	}
 
 	private static Predicate<Throwable> handledByGrpcAdvice(@Nullable GrpcExceptionHandlerMethodResolver resolver) {

@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import com.google.protobuf.ByteString;
+import dev.grpcplatform.starter.client.GrpcChannels;
 import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.starter.testing.RawMethods;
 import dev.grpcplatform.starter.testing.TestGrpcApplication;
@@ -34,8 +35,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import net.devh.boot.grpc.client.channelfactory.GrpcChannelFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -133,7 +132,7 @@ class GrpcMetricsIntegrationTests {
 		assertThat(scrape.value("grpc_server_call_active", "grpc_method", ECHO_STREAM)).isZero();
 		// Methods not yet called exist with zero calls, so dashboards and alerts see them.
 		assertThat(scrape.value("grpc_server_call_started_total", "grpc_method", CHAT)).isZero();
-		// net.devh's own metrics and Observation timers are not recorded beside them.
+		// The base's own metrics (net.devh's, Spring Boot's Observation timers) are not recorded beside them.
 		assertThat(scrape.hasSeriesStartingWith("grpc_server_processing_duration")).isFalse();
 		assertThat(scrape.hasSeriesStartingWith("grpc_server_requests_received")).isFalse();
 		assertThat(scrape.hasSeriesStartingWith("grpc_server_seconds")).isFalse();
@@ -179,12 +178,11 @@ class GrpcMetricsIntegrationTests {
 	}
 
 	@Test
-	void clientCallsThroughNetDevhChannelsAreRecordedByMethodTargetAndStatus() throws Exception {
+	void clientCallsThroughTheBasesChannelsAreRecordedByMethodTargetAndStatus() throws Exception {
 		int port = RunningGrpcApplication.freePort();
 		this.server = TestServers.startWithWebServer(new Class<?>[] { TestGrpcApplication.class },
-				"grpc.server.port=" + port, "grpc.client.self.address=static://127.0.0.1:" + port,
-				"grpc.client.self.negotiation-type=plaintext");
-		Channel channel = this.server.bean(GrpcChannelFactory.class).createChannel("self");
+				TestServers.calledBySelf(port));
+		Channel channel = this.server.bean(GrpcChannels.class).channel("self");
 		EchoServiceGrpc.EchoServiceBlockingStub stub = EchoServiceGrpc.newBlockingStub(channel);
 		stub.echo(request("one"));
 		stub.echo(request("two"));

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import com.google.protobuf.ByteString;
 import dev.grpcplatform.starter.harness.RunningGrpcApplication;
+import dev.grpcplatform.starter.server.GlobalGrpcServerInterceptor;
 import dev.grpcplatform.starter.server.GrpcCallAttributes;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import dev.grpcplatform.starter.testing.EchoGrpcService;
@@ -24,6 +25,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,8 +38,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
-
-import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -233,11 +234,21 @@ class GrpcAccessLogIntegrationTests {
 	static class AccessLogTestApplication {
 
 		/**
+		 * Tracing with an OpenTelemetry SDK, whose trace ids the access log reports. Declared here
+		 * because only Spring Boot 3.5's Actuator creates an SDK from the class path by itself (Spring
+		 * Boot 4.1 needs its {@code spring-boot-opentelemetry} module).
+		 */
+		@Bean
+		OpenTelemetrySdk openTelemetry() {
+			return OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder().build()).build();
+		}
+
+		/**
 		 * Stands in for authentication: takes the caller's name from a header, as the security
 		 * feature will take it from a verified token.
 		 */
 		@Bean
-		@GrpcGlobalServerInterceptor
+		@GlobalGrpcServerInterceptor
 		@Order(PlatformInterceptorOrder.AUTHENTICATION)
 		ServerInterceptor testAuthentication() {
 			return new ServerInterceptor() {

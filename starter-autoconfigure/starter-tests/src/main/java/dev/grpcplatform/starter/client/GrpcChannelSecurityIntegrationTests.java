@@ -24,14 +24,11 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
-import net.devh.boot.grpc.client.inject.GrpcClient;
-import net.devh.boot.grpc.server.service.GrpcService;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Integration tests for the credentials and TLS of outgoing channels: a front service calls a
- * downstream service from its handlers, over real sockets.
+ * downstream service from its handlers through {@link GrpcChannels}, over real sockets.
  */
 class GrpcChannelSecurityIntegrationTests {
 
@@ -56,9 +53,8 @@ class GrpcChannelSecurityIntegrationTests {
 
 	private static RunningGrpcApplication front(RunningGrpcApplication downstream, String... more) {
 		List<String> properties = new ArrayList<>(List.of(TestServers.NO_PUBLIC_METHODS,
-				"platform.grpc.security.jwt.secret=" + SECRET,
-				"grpc.client.downstream.address=static://127.0.0.1:" + downstream.port(),
-				"grpc.client.downstream.negotiation-type=plaintext"));
+				"platform.grpc.security.jwt.secret=" + SECRET));
+		properties.addAll(List.of(TestServers.clientChannel("downstream", downstream.port())));
 		properties.addAll(List.of(more));
 		return TestServers.start(new Class<?>[] { FrontApplication.class }, properties.toArray(String[]::new));
 	}
@@ -126,15 +122,21 @@ class GrpcChannelSecurityIntegrationTests {
 	 * Front service that calls the downstream echo service from its handlers and answers with
 	 * what the downstream service answered.
 	 */
-	@GrpcService
 	static class FrontEchoService extends EchoServiceGrpc.EchoServiceImplBase {
 
-		@GrpcClient("downstream")
-		private EchoServiceGrpc.EchoServiceBlockingStub downstream;
+		private final GrpcChannels channels;
+
+		FrontEchoService(GrpcChannels channels) {
+			this.channels = channels;
+		}
+
+		private EchoServiceGrpc.EchoServiceBlockingStub downstream() {
+			return EchoServiceGrpc.newBlockingStub(this.channels.channel("downstream"));
+		}
 
 		@Override
 		public void echo(EchoRequest request, StreamObserver<EchoResponse> responseObserver) {
-			responseObserver.onNext(this.downstream.echo(request));
+			responseObserver.onNext(downstream().echo(request));
 			responseObserver.onCompleted();
 		}
 
@@ -144,7 +146,7 @@ class GrpcChannelSecurityIntegrationTests {
 
 				@Override
 				public void onNext(EchoRequest request) {
-					responseObserver.onNext(FrontEchoService.this.downstream.echo(request));
+					responseObserver.onNext(downstream().echo(request));
 				}
 
 				@Override

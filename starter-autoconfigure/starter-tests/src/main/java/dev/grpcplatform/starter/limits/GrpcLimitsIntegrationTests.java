@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import dev.grpcplatform.starter.harness.RunningGrpcApplication;
+import dev.grpcplatform.starter.server.GlobalGrpcServerInterceptor;
+import dev.grpcplatform.starter.server.GrpcServerBuilderCustomizer;
 import dev.grpcplatform.starter.testing.EchoGrpcService;
 import dev.grpcplatform.starter.testing.TestGrpcApplication;
 import dev.grpcplatform.starter.testing.TestServers;
@@ -29,9 +31,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
-import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -144,7 +143,8 @@ class GrpcLimitsIntegrationTests {
 
 		final AtomicInteger connections = new AtomicInteger();
 
-		@GrpcGlobalServerInterceptor
+		@Bean
+		@GlobalGrpcServerInterceptor
 		ServerInterceptor threadRecordingInterceptor() {
 			return new ServerInterceptor() {
 
@@ -159,7 +159,7 @@ class GrpcLimitsIntegrationTests {
 		}
 
 		@Bean
-		GrpcServerConfigurer connectionCountingConfigurer() {
+		GrpcServerBuilderCustomizer connectionCountingCustomizer() {
 			return (builder) -> builder.addTransportFilter(new ServerTransportFilter() {
 
 				@Override

@@ -21,6 +21,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.grpcplatform.starter.harness.RunningGrpcApplication;
+import dev.grpcplatform.starter.server.GlobalGrpcServerInterceptor;
 import dev.grpcplatform.starter.server.GrpcCallAttributes;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
 import dev.grpcplatform.starter.testing.CallerGrpcService;
@@ -65,8 +66,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-
-import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -408,7 +407,7 @@ class GrpcSecurityIntegrationTests {
 		final List<String> principals = new CopyOnWriteArrayList<>();
 
 		@Bean
-		@GrpcGlobalServerInterceptor
+		@GlobalGrpcServerInterceptor
 		@Order(PlatformInterceptorOrder.OBSERVABILITY)
 		ServerInterceptor callAttributesProbeInterceptor() {
 			return new ServerInterceptor() {

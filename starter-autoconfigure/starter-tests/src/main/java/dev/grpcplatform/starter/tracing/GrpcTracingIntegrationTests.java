@@ -68,8 +68,7 @@ class GrpcTracingIntegrationTests {
 	@BeforeEach
 	void start() {
 		int port = RunningGrpcApplication.freePort();
-		this.server = TestServers.start(new Class<?>[] { TracingTestApplication.class }, "grpc.server.port=" + port,
-				"grpc.client.self.address=static://127.0.0.1:" + port, "grpc.client.self.negotiation-type=plaintext");
+		this.server = TestServers.start(new Class<?>[] { TracingTestApplication.class }, TestServers.calledBySelf(port));
 		this.spans = this.server.bean(InMemorySpanExporter.class);
 		this.service = this.server.bean(TracedEchoService.class);
 	}

@@ -2,9 +2,9 @@ package dev.grpcplatform.starter.health;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.grpcplatform.starter.harness.RunningGrpcApplication;
+import dev.grpcplatform.starter.testing.DownstreamHealth;
 import dev.grpcplatform.starter.testing.EchoGrpcService;
 import dev.grpcplatform.starter.testing.RecordingObserver;
 import dev.grpcplatform.starter.testing.TestServers;
@@ -21,13 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
@@ -116,12 +113,12 @@ class GrpcHealthIntegrationTests {
 				"platform.grpc.health.refresh-interval=100ms")) {
 			ManagedChannel channel = server.newChannel();
 			awaitStatus(channel, "", ServingStatus.SERVING);
-			DownstreamHealthIndicator downstream = server.bean(DownstreamHealthIndicator.class);
-			downstream.health.set(Health.down().withDetail("connection", "refused").build());
+			DownstreamHealth downstream = server.bean(DownstreamHealth.class);
+			downstream.down();
 			awaitStatus(channel, "", ServingStatus.NOT_SERVING);
 			assertThat(check(channel, ECHO_SERVICE)).isEqualTo(ServingStatus.NOT_SERVING);
 			assertThat(check(channel, "liveness")).isEqualTo(ServingStatus.SERVING);
-			downstream.health.set(Health.up().build());
+			downstream.up();
 			awaitStatus(channel, "", ServingStatus.SERVING);
 		}
 	}
@@ -131,7 +128,7 @@ class GrpcHealthIntegrationTests {
 		try (RunningGrpcApplication server = start("platform.grpc.health.refresh-interval=100ms")) {
 			ManagedChannel channel = server.newChannel();
 			awaitStatus(channel, "", ServingStatus.SERVING);
-			server.bean(DownstreamHealthIndicator.class).health.set(Health.down().build());
+			server.bean(DownstreamHealth.class).down();
 			// A refresh that sees the indicator down would turn "" NOT_SERVING: force one and check.
 			server.bean(GrpcHealthStatusUpdater.class).refresh();
 			assertThat(check(channel, "")).isEqualTo(ServingStatus.SERVING);
@@ -207,13 +204,8 @@ class GrpcHealthIntegrationTests {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import(EchoGrpcService.class)
+	@Import({ EchoGrpcService.class, DownstreamHealth.Registrar.class })
 	static class HealthTestApplication {
-
-		@Bean
-		DownstreamHealthIndicator downstreamHealthIndicator() {
-			return new DownstreamHealthIndicator();
-		}
 
 	}
 
@@ -247,20 +239,6 @@ class GrpcHealthIntegrationTests {
 			finally {
 				channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
 			}
-		}
-
-	}
-
-	/**
-	 * Health of a downstream dependency that the test switches.
-	 */
-	static class DownstreamHealthIndicator implements HealthIndicator {
-
-		final AtomicReference<Health> health = new AtomicReference<>(Health.up().build());
-
-		@Override
-		public Health health() {
-			return this.health.get();
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.grpcplatform.starter.tracing;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.grpcplatform.starter.client.GrpcChannels;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
 import dev.grpcplatform.starter.testing.v1.EchoResponse;
 import dev.grpcplatform.starter.testing.v1.EchoServiceGrpc;
@@ -14,14 +15,10 @@ import io.opentelemetry.api.trace.SpanContext;
 
 import org.springframework.beans.factory.ObjectProvider;
 
-import net.devh.boot.grpc.client.channelfactory.GrpcChannelFactory;
-import net.devh.boot.grpc.server.service.GrpcService;
-
 /**
  * Echo service that records what tracing context its handler code sees, and relays a request whose
- * text starts with {@code relay:} to itself through the net.devh channel {@code self}.
+ * text starts with {@code relay:} to itself through the channel {@code self}.
  */
-@GrpcService
 class TracedEchoService extends EchoServiceGrpc.EchoServiceImplBase {
 
 	/**
@@ -29,9 +26,9 @@ class TracedEchoService extends EchoServiceGrpc.EchoServiceImplBase {
 	 */
 	final List<Seen> seen = new CopyOnWriteArrayList<>();
 
-	private final ObjectProvider<GrpcChannelFactory> channels;
+	private final ObjectProvider<GrpcChannels> channels;
 
-	TracedEchoService(ObjectProvider<GrpcChannelFactory> channels) {
+	TracedEchoService(ObjectProvider<GrpcChannels> channels) {
 		this.channels = channels;
 	}
 
@@ -47,7 +44,7 @@ class TracedEchoService extends EchoServiceGrpc.EchoServiceImplBase {
 		}
 		String text = request.getText();
 		if (text.startsWith("relay:")) {
-			EchoResponse downstream = EchoServiceGrpc.newBlockingStub(this.channels.getObject().createChannel("self"))
+			EchoResponse downstream = EchoServiceGrpc.newBlockingStub(this.channels.getObject().channel("self"))
 				.echo(EchoRequest.newBuilder().setText(text.substring("relay:".length())).build());
 			text = "relayed " + downstream.getText();
 		}
