@@ -8,6 +8,7 @@ import dev.grpcplatform.starter.server.GlobalGrpcServerInterceptor;
 import io.grpc.ServerInterceptor;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
@@ -29,12 +30,20 @@ public final class GlobalGrpcServerInterceptors {
 	 */
 	public static List<String> beanNames(ListableBeanFactory beanFactory, Class<? extends Annotation> baseAnnotation) {
 		List<String> names = new ArrayList<>();
-		for (String name : beanFactory.getBeanNamesForAnnotation(GlobalGrpcServerInterceptor.class)) {
-			if (beanFactory.findAnnotationOnBean(name, baseAnnotation) == null) {
+		for (String name : beanFactory.getBeanDefinitionNames()) {
+			// Without initializing factory beans: the Spring Boot 4.1 edge asks before any bean exists.
+			if (!isAbstract(beanFactory, name)
+					&& beanFactory.findAnnotationOnBean(name, GlobalGrpcServerInterceptor.class, false) != null
+					&& beanFactory.findAnnotationOnBean(name, baseAnnotation, false) == null) {
 				names.add(name);
 			}
 		}
 		return names;
+	}
+
+	private static boolean isAbstract(ListableBeanFactory beanFactory, String name) {
+		return beanFactory instanceof ConfigurableListableBeanFactory configurable
+				&& configurable.getBeanDefinition(name).isAbstract();
 	}
 
 	/**
