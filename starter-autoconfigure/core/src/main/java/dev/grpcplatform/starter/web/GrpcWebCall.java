@@ -115,7 +115,7 @@ final class GrpcWebCall extends HttpCall<byte[], byte[]> {
 		MethodDescriptor<byte[], byte[]> method = (definition != null)
 				? bridge.webMethods().computeIfAbsent(fullMethodName, (name) -> method(name, type))
 				: method(fullMethodName, MethodType.UNKNOWN);
-		call.start(request, bridge.channel(), method, headers, timeout, messages);
+		call.start(request, bridge.channel(), method, headers, timeout, messages, type == MethodType.SERVER_STREAMING);
 	}
 
 	private static MethodDescriptor<byte[], byte[]> method(String fullMethodName, MethodType type) {
@@ -213,12 +213,12 @@ final class GrpcWebCall extends HttpCall<byte[], byte[]> {
 	}
 
 	@Override
-	public void onHeaders(Metadata headers) {
+	public synchronized void onHeaders(Metadata headers) {
 		sendHeaders(headers);
 	}
 
 	@Override
-	public void onMessage(byte[] message) {
+	public synchronized void onMessage(byte[] message) {
 		if (!this.headersSent) {
 			sendHeaders(null);
 		}
@@ -230,7 +230,7 @@ final class GrpcWebCall extends HttpCall<byte[], byte[]> {
 	}
 
 	@Override
-	public void onClose(Status status, Metadata trailers) {
+	public synchronized void onClose(Status status, Metadata trailers) {
 		if (isClientGone()) {
 			return;
 		}

@@ -3,6 +3,7 @@ package dev.grpcplatform.starter.web;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.CallOptions;
@@ -20,10 +21,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One HTTP request served as one gRPC call on the bridge's in-process channel: the servlet request
- * turns asynchronous, responses are written as the call produces them (on the call's thread, so a
- * slow client holds back a streaming handler as flow control does on HTTP/2), and a client that goes
- * away cancels the call.
+ * One HTTP request served as one gRPC call on the bridge's in-process channel. A unary call holds
+ * the request thread until the call ends and then writes its answer, as a controller would; a
+ * streaming call turns the servlet request asynchronous and writes each message as the call
+ * produces it (on the call's thread, so a slow client holds back the handler as flow control does on
+ * HTTP/2), and a client that goes away cancels the call. Listener callbacks are synchronized: the
+ * deadline timer may close a call while a message is being written.
  *
  * @param <ReqT> request message type
  * @param <RespT> response message type
@@ -37,6 +40,11 @@ abstract class HttpCall<ReqT, RespT> extends ClientCall.Listener<RespT> {
 	private @Nullable ClientCall<ReqT, RespT> call;
 
 	private volatile boolean clientGone;
+
+	// Unary calls: the answer, written by the request thread once the call is over.
+	private @Nullable CountDownLatch done;
+
+	private final ByteArrayOutputStream answer = new ByteArrayOutputStream();
 
 	HttpCall(HttpServletResponse response) {
 		this.response = response;
@@ -81,18 +89,28 @@ abstract class HttpCall<ReqT, RespT> extends ClientCall.Listener<RespT> {
 	 * @param headers call metadata
 	 * @param timeoutNanos the call's timeout, if any
 	 * @param messages request messages
+	 * @param streaming whether the response is a stream (asynchronous request)
+	 * @throws IOException when writing a unary call's answer fails
 	 */
 	final void start(HttpServletRequest request, Channel channel, MethodDescriptor<ReqT, RespT> method,
-			Metadata headers, @Nullable Long timeoutNanos, Iterable<ReqT> messages) {
+			Metadata headers, @Nullable Long timeoutNanos, Iterable<ReqT> messages, boolean streaming)
+			throws IOException {
 		CallOptions options = CallOptions.DEFAULT;
 		if (timeoutNanos != null) {
 			options = options.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
 		}
-		AsyncContext async = request.startAsync();
-		// The call's deadline, not the container's async timeout, bounds how long a call may run.
-		async.setTimeout(0);
-		async.addListener(new ClientGoneListener());
-		this.async = async;
+		CountDownLatch done = null;
+		if (streaming) {
+			AsyncContext async = request.startAsync();
+			// The call's deadline, not the container's async timeout, bounds how long a call may run.
+			async.setTimeout(0);
+			async.addListener(new ClientGoneListener());
+			this.async = async;
+		}
+		else {
+			done = new CountDownLatch(1);
+			this.done = done;
+		}
 		ClientCall<ReqT, RespT> call = channel.newCall(method, options);
 		this.call = call;
 		call.start(this, headers);
@@ -101,6 +119,21 @@ abstract class HttpCall<ReqT, RespT> extends ClientCall.Listener<RespT> {
 			call.sendMessage(message);
 		}
 		call.halfClose();
+		if (done != null) {
+			try {
+				done.await();
+			}
+			catch (InterruptedException ex) {
+				call.cancel("HTTP request thread interrupted", ex);
+				Thread.currentThread().interrupt();
+				return;
+			}
+			byte[] answer;
+			synchronized (this) {
+				answer = this.answer.toByteArray();
+			}
+			this.response.getOutputStream().write(answer);
+		}
 	}
 
 	/**
@@ -111,6 +144,12 @@ abstract class HttpCall<ReqT, RespT> extends ClientCall.Listener<RespT> {
 	final boolean write(byte[] bytes) {
 		if (this.clientGone) {
 			return false;
+		}
+		if (this.done != null) {
+			synchronized (this) {
+				this.answer.writeBytes(bytes);
+			}
+			return true;
 		}
 		try {
 			ServletOutputStream out = this.response.getOutputStream();
@@ -138,6 +177,11 @@ abstract class HttpCall<ReqT, RespT> extends ClientCall.Listener<RespT> {
 	 * Ends the HTTP response.
 	 */
 	final void complete() {
+		CountDownLatch done = this.done;
+		if (done != null) {
+			done.countDown();
+			return;
+		}
 		AsyncContext async = this.async;
 		if (async != null && !this.clientGone) {
 			try {

@@ -37,12 +37,12 @@ final class JsonCall extends HttpCall<Message, Message> {
 	}
 
 	@Override
-	public void onHeaders(Metadata headers) {
+	public synchronized void onHeaders(Metadata headers) {
 		this.headers = headers;
 	}
 
 	@Override
-	public void onMessage(Message message) {
+	public synchronized void onMessage(Message message) {
 		if (!this.binding.streaming()) {
 			this.single = message;
 			requestNext();
@@ -63,7 +63,7 @@ final class JsonCall extends HttpCall<Message, Message> {
 	}
 
 	@Override
-	public void onClose(Status status, Metadata trailers) {
+	public synchronized void onClose(Status status, Metadata trailers) {
 		if (isClientGone()) {
 			return;
 		}

@@ -285,7 +285,7 @@ final class JsonTranscoding {
 			}
 			Message message = request(request, binding, match.variables(), limits);
 			call.start(request, bridge.channel(), binding.method(), HttpCalls.metadata(request, limits.maxMetadataSize()),
-					HttpCalls.timeoutNanos(request), List.of(message));
+					HttpCalls.timeoutNanos(request), List.of(message), binding.streaming());
 		}
 		catch (HttpCalls.HttpCallException ex) {
 			this.json.writeError(response, ex.status(), ex.httpStatus());
