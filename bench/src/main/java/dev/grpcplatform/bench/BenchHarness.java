@@ -79,13 +79,15 @@ public final class BenchHarness {
 		BenchResults results = new BenchResults(settings);
 		variants.forEach(results::describe);
 		List<String> classPath = classPath();
+		List<String> boot4ClassPath = variants.stream().anyMatch(ServerVariant::boot4) ? boot4ClassPath() : List.of();
 		List<ServerProcess> servers = this.servers;
 		Map<String, LoadGenerator> loads = new LinkedHashMap<>();
 		try {
 			for (ServerVariant variant : variants) {
 				progress("starting %s (%s)", variant.name(), variant.description());
-				List<String> variantClassPath = variant.withPlatform() ? classPath
-						: classPath.stream().filter((entry) -> !isPlatformStarter(entry)).toList();
+				List<String> lineClassPath = variant.boot4() ? boot4ClassPath : classPath;
+				List<String> variantClassPath = variant.withPlatform() ? lineClassPath
+						: lineClassPath.stream().filter((entry) -> !isPlatformStarter(entry)).toList();
 				ServerProcess server = ServerProcess.start(variant, variantClassPath, this.options.serverJvmOptions,
 						Map.of(BenchSecurity.SECRET_VARIABLE, this.security.secret()), this.options.logDirectory,
 						Duration.ofMinutes(2));
@@ -105,11 +107,11 @@ public final class BenchHarness {
 						BenchResults.Round measured = measure(server, loads.get(server.variant().name()), workload,
 								this.options.roundSeconds, round);
 						results.add(measured);
-						progress("%s round %d/%d %s: %.0f calls/s, %.1f µs CPU/call (%.0f %% system), p99 %.0f µs, "
-								+ "%d failed, others used %.0f %% of the machine", workload.label(), round,
+						progress("%s round %d/%d %s: %.0f calls/s, %.1f µs CPU/call (%.0f %% system), %.0f B/call, "
+								+ "p99 %.0f µs, %d failed, others used %.0f %% of the machine", workload.label(), round,
 								this.options.rounds, server.variant().name(), measured.qps(), measured.cpuMicrosPerCall(),
-								measured.systemShare() * 100, measured.p99Micros(), measured.failures(),
-								measured.foreignLoad() * 100);
+								measured.systemShare() * 100, measured.allocatedBytesPerCall(), measured.p99Micros(),
+								measured.failures(), measured.foreignLoad() * 100);
 					}
 				}
 			}
@@ -164,11 +166,13 @@ public final class BenchHarness {
 			Thread.sleep((long) (this.options.rampSeconds * 1000));
 			LoadGenerator.Snapshot before = load.snapshot();
 			MachineLoad.Sample machineBefore = MachineLoad.sample(pids());
+			Map<Long, Long> allocatedBefore = server.allocatedBytes();
 			ServerProcess.CpuTime cpuBefore = server.cpuTime();
 			long start = System.nanoTime();
 			Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
 			LoadGenerator.Snapshot after = load.snapshot();
 			ServerProcess.CpuTime cpuAfter = server.cpuTime();
+			long allocated = AllocationProbe.allocatedBetween(allocatedBefore, server.allocatedBytes());
 			double foreignLoad = MachineLoad.sample(pids()).foreignShareSince(machineBefore);
 			double elapsed = (System.nanoTime() - start) / 1e9;
 			long calls = after.completed() - before.completed();
@@ -178,7 +182,7 @@ public final class BenchHarness {
 			long systemNanos = cpuAfter.systemNanos() - cpuBefore.systemNanos();
 			return new BenchResults.Round(workload.label(), server.variant().name(), round, calls, failures, elapsed,
 					calls / elapsed, (calls > 0) ? cpuNanos / 1000.0 / calls : 0,
-					(cpuNanos > 0) ? (double) systemNanos / cpuNanos : 0,
+					(cpuNanos > 0) ? (double) systemNanos / cpuNanos : 0, (calls > 0) ? (double) allocated / calls : 0,
 					latencies.getValueAtPercentile(50) / 1000.0, latencies.getValueAtPercentile(99) / 1000.0,
 					latencies.getValueAtPercentile(99.9) / 1000.0, foreignLoad, 1);
 		}
@@ -204,15 +208,19 @@ public final class BenchHarness {
 		}
 		headers.addAll(this.options.headers);
 		ServerVariant platform = ServerVariant.platform(properties, headers);
+		ServerVariant platformOnBoot4 = ServerVariant.platformOnBoot4(properties, headers);
+		List<ServerVariant> withoutEachFeature = new ArrayList<>(ServerVariant.platformWithoutEachFeature(platform));
+		withoutEachFeature.addAll(ServerVariant.platformWithoutEachFeature(platformOnBoot4));
 		List<ServerVariant> variants = new ArrayList<>();
 		for (String name : this.options.variants) {
 			switch (name) {
 				case "a" -> variants.add(ServerVariant.bare());
 				case "a-pool" -> variants.add(ServerVariant.barePooled());
-				case "b" -> variants.add(platform);
+				case "b", "b3" -> variants.add(platform);
+				case "b4" -> variants.add(platformOnBoot4);
 				case "c" -> variants.add(ServerVariant.netDevh());
-				default -> variants.add(ServerVariant.platformWithoutEachFeature(platform)
-					.stream()
+				case "d" -> variants.add(ServerVariant.springBoot4());
+				default -> variants.add(withoutEachFeature.stream()
 					.filter((variant) -> variant.name().equals(name))
 					.findFirst()
 					.orElseThrow(() -> new IllegalArgumentException(
@@ -266,6 +274,31 @@ public final class BenchHarness {
 		return entries.stream().map((entry) -> Path.of(entry).toAbsolutePath().toString()).toList();
 	}
 
+	/**
+	 * Class path of the Spring Boot 4.1 server JVMs: the jar of {@code bench/boot4} and its
+	 * dependencies, from {@code -Dbench.boot4.directory} or else {@code ../boot4/target} beside the
+	 * harness's jar.
+	 */
+	static List<String> boot4ClassPath() throws IOException {
+		String configured = System.getProperty("bench.boot4.directory");
+		Path directory;
+		if (configured != null) {
+			directory = Path.of(configured);
+		}
+		else {
+			Path jar = Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0]).toAbsolutePath();
+			directory = jar.getParent().resolveSibling("boot4").resolve("target");
+		}
+		Path jar = directory.resolve("grpc-platform-bench-boot4.jar");
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException("No " + jar + ": build it with ./mvnw -pl bench -am package -DskipTests");
+		}
+		List<String> entries = new ArrayList<>(List.of(jar.toString()));
+		addJars(entries, directory.resolve("lib"));
+		addJars(entries, directory.resolve("platform-lib"));
+		return entries.stream().map((entry) -> Path.of(entry).toAbsolutePath().toString()).toList();
+	}
+
 	private static void addJars(List<String> entries, Path directory) throws IOException {
 		try (Stream<Path> jars = Files.list(directory)) {
 			jars.filter((path) -> path.toString().endsWith(".jar")).sorted().forEach((path) -> entries.add(path.toString()));
@@ -276,7 +309,9 @@ public final class BenchHarness {
 		Path path = Path.of(entry);
 		String name = path.getFileName().toString();
 		return name.startsWith("grpc-platform-spring-boot-starter") || name.startsWith("grpc-platform-spring-boot3-starter")
-				|| name.startsWith("grpc-platform-core")
+				|| name.startsWith("grpc-platform-spring-boot4-starter") || name.startsWith("grpc-platform-core")
+				|| (name.startsWith("grpc-netty-shaded") && path.getParent() != null
+						&& path.getParent().getFileName().toString().equals("platform-lib"))
 				|| (name.equals("classes") && path.getParent() != null
 						&& path.getParent().getParent() != null
 						&& path.getParent().getParent().getFileName().toString().equals("starter-autoconfigure"));

@@ -34,7 +34,7 @@ final class BenchOptions {
 	List<LoadGenerator.Workload> workloads = new ArrayList<>(List.of(LoadGenerator.Workload.UNARY,
 			LoadGenerator.Workload.STREAM));
 
-	List<String> variants = new ArrayList<>(List.of("a", "b", "c"));
+	List<String> variants = new ArrayList<>(List.of("a", "a-pool", "b3", "b4", "c", "d"));
 
 	final List<String> platformProperties = new ArrayList<>();
 
@@ -58,14 +58,17 @@ final class BenchOptions {
 			  --concurrency N          calls (unary) or streams in flight (default 32)
 			  --payload-bytes N        request and response payload (default 100)
 			  --workloads unary,stream which workloads (default both)
-			  --variants a,b,c         which servers: a bare grpc-java, b platform, c net.devh (default all),
-			                           a-pool: a with the platform's bounded executor,
-			                           b-<feature>: the platform without metrics, tracing, logging
-			                           (request ids and access log), accesslog (lines only), security
-			                           (authentication and scopes), validation, errors, shutdown or
-			                           limits (grpc-java's executor); b-none: every feature off
-			                           but the bounded executor (Spring Boot and net.devh alone)
-			  --per-feature            also a-pool, b without each feature in turn (b-metrics, ...) and b-none
+			  --variants a,b3,...      which servers (default a,a-pool,b3,b4,c,d): a bare grpc-java,
+			                           a-pool: a with the platform's bounded executor, b3 (or b): the
+			                           platform on Boot 3.5 + net.devh, b4: the platform on Boot 4.1's
+			                           gRPC, c: net.devh defaults, d: Spring Boot 4.1's gRPC defaults;
+			                           b3-<feature> (b4-<feature>): the platform without metrics,
+			                           tracing, logging (request ids and access log), accesslog (lines
+			                           only), security (authentication and scopes), validation, errors,
+			                           shutdown or limits (grpc-java's executor); b3-none (b4-none):
+			                           every feature off but the bounded executor
+			  --per-feature            also a-pool, b3 without each feature in turn (b3-metrics, ...) and
+			                           b3-none
 			  --platform-property k=v  extra property for the platform variants (repeatable)
 			  --header name=value      metadata the clients of platform variants send (repeatable); by
 			                           default they send a bearer token of a secret made for the run

@@ -54,15 +54,14 @@ final class BenchResults {
 				}
 				List<Double> cpuRatios = new ArrayList<>();
 				List<Double> qpsRatios = new ArrayList<>();
+				List<Double> cpuRatiosToPool = new ArrayList<>();
 				for (Round round : own) {
-					this.rounds.stream()
-						.filter((base) -> base.workload().equals(workload) && base.variant().equals("a")
-								&& base.round() == round.round())
-						.findFirst()
-						.ifPresent((base) -> {
-							cpuRatios.add(round.cpuMicrosPerCall() / base.cpuMicrosPerCall());
-							qpsRatios.add(round.qps() / base.qps());
-						});
+					sameRound(workload, "a", round).ifPresent((base) -> {
+						cpuRatios.add(round.cpuMicrosPerCall() / base.cpuMicrosPerCall());
+						qpsRatios.add(round.qps() / base.qps());
+					});
+					sameRound(workload, "a-pool", round)
+						.ifPresent((base) -> cpuRatiosToPool.add(round.cpuMicrosPerCall() / base.cpuMicrosPerCall()));
 				}
 				summaries.add(new Summary(workload, variant, this.descriptions.get(variant),
 						median(own.stream().map(Round::qps).toList()),
@@ -70,28 +69,43 @@ final class BenchResults {
 						median(own.stream().map(Round::p99Micros).toList()),
 						median(own.stream().map(Round::p999Micros).toList()),
 						median(own.stream().map(Round::cpuMicrosPerCall).toList()),
+						median(own.stream().map(Round::allocatedBytesPerCall).toList()),
 						cpuRatios.isEmpty() ? null : median(cpuRatios), qpsRatios.isEmpty() ? null : median(qpsRatios),
-						own.stream().mapToLong(Round::failures).sum(), round(cpuRatios), round(qpsRatios)));
+						cpuRatiosToPool.isEmpty() ? null : median(cpuRatiosToPool),
+						own.stream().mapToLong(Round::failures).sum(), round(cpuRatios), round(qpsRatios),
+						round(cpuRatiosToPool)));
 			}
 		}
 		return summaries;
 	}
 
+	private java.util.Optional<Round> sameRound(String workload, String variant, Round round) {
+		return this.rounds.stream()
+			.filter((base) -> base.workload().equals(workload) && base.variant().equals(variant)
+					&& base.round() == round.round())
+			.findFirst();
+	}
+
 	String markdown() {
 		StringBuilder out = new StringBuilder();
-		out.append("| workload | variant | QPS | p50 µs | p99 µs | p99.9 µs | server CPU µs/call | CPU/call ÷ a | QPS ÷ a | failed |\n");
-		out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+		out.append("| workload | variant | QPS | p50 µs | p99 µs | p99.9 µs | server CPU µs/call | CPU/call ÷ a "
+				+ "| CPU/call ÷ a-pool | allocated B/call | QPS ÷ a | failed |\n");
+		out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 		for (Summary summary : summaries()) {
-			out.append(String.format(Locale.ROOT, "| %s | %s (%s) | %.0f | %.0f | %.0f | %.0f | %.1f | %s | %s | %d |%n",
-					summary.workload(), summary.variant(), summary.description(), summary.qps(), summary.p50Micros(),
-					summary.p99Micros(), summary.p999Micros(), summary.cpuMicrosPerCall(), ratio(summary.cpuRatio()),
-					ratio(summary.qpsRatio()), summary.failures()));
+			out.append(String.format(Locale.ROOT,
+					"| %s | %s (%s) | %.0f | %.0f | %.0f | %.0f | %.1f | %s | %s | %.0f | %s | %d |%n", summary.workload(),
+					summary.variant(), summary.description(), summary.qps(), summary.p50Micros(), summary.p99Micros(),
+					summary.p999Micros(), summary.cpuMicrosPerCall(), ratio(summary.cpuRatio()),
+					ratio(summary.cpuRatioToPool()), summary.allocatedBytesPerCall(), ratio(summary.qpsRatio()),
+					summary.failures()));
 		}
 		out.append('\n');
 		out.append("Medians over ").append(this.settings.get("rounds")).append(" rounds of ")
 			.append(this.settings.get("roundSeconds"))
-			.append(" s; ratios are medians of in-round ratios to a. Streaming: one call = one message echoed on a "
-					+ "long-lived bidirectional stream. Server CPU = user + system time of the server JVM ÷ calls.");
+			.append(" s; ratios are medians of in-round ratios to a (and to a-pool, when it ran). Streaming: one call "
+					+ "= one message echoed on a long-lived bidirectional stream. Server CPU = user + system time of the "
+					+ "server JVM ÷ calls; allocated = heap bytes the server JVM's threads allocated (HotSpot's "
+					+ "per-thread counters, read over JMX) ÷ calls.");
 		double maxForeign = this.rounds.stream().mapToDouble(Round::foreignLoad).max().orElse(0);
 		long repeated = this.rounds.stream().filter((round) -> round.attempts() > 1).count();
 		out.append(String.format(Locale.ROOT,
@@ -163,6 +177,7 @@ final class BenchResults {
 	 * @param qps calls per second
 	 * @param cpuMicrosPerCall server CPU time per call
 	 * @param systemShare share of the server CPU time spent in the kernel
+	 * @param allocatedBytesPerCall heap bytes the server allocated per call
 	 * @param p50Micros median latency
 	 * @param p99Micros 99th percentile latency
 	 * @param p999Micros 99.9th percentile latency
@@ -170,12 +185,12 @@ final class BenchResults {
 	 * @param attempts measurements taken until one was not disturbed by other processes (or gave up)
 	 */
 	record Round(String workload, String variant, int round, long calls, long failures, double seconds, double qps,
-			double cpuMicrosPerCall, double systemShare, double p50Micros, double p99Micros, double p999Micros,
-			double foreignLoad, int attempts) {
+			double cpuMicrosPerCall, double systemShare, double allocatedBytesPerCall, double p50Micros,
+			double p99Micros, double p999Micros, double foreignLoad, int attempts) {
 
 		Round withAttempts(int attempts) {
 			return new Round(this.workload, this.variant, this.round, this.calls, this.failures, this.seconds, this.qps,
-					this.cpuMicrosPerCall, this.systemShare, this.p50Micros, this.p99Micros, this.p999Micros,
+					this.cpuMicrosPerCall, this.systemShare, this.allocatedBytesPerCall, this.p50Micros, this.p99Micros, this.p999Micros,
 					this.foreignLoad, attempts);
 		}
 
@@ -192,15 +207,19 @@ final class BenchResults {
 	 * @param p99Micros median of the rounds' 99th percentiles
 	 * @param p999Micros median of the rounds' 99.9th percentiles
 	 * @param cpuMicrosPerCall median server CPU per call
+	 * @param allocatedBytesPerCall median heap bytes the server allocated per call
 	 * @param cpuRatio median of the in-round ratios of CPU per call to a
 	 * @param qpsRatio median of the in-round ratios of QPS to a
+	 * @param cpuRatioToPool median of the in-round ratios of CPU per call to a-pool, if it ran
 	 * @param failures failed calls in all rounds
 	 * @param cpuRatios in-round ratios of CPU per call to a
 	 * @param qpsRatios in-round ratios of QPS to a
+	 * @param cpuRatiosToPool in-round ratios of CPU per call to a-pool
 	 */
 	record Summary(String workload, String variant, String description, double qps, double p50Micros, double p99Micros,
-			double p999Micros, double cpuMicrosPerCall, Double cpuRatio, Double qpsRatio, long failures,
-			List<Double> cpuRatios, List<Double> qpsRatios) {
+			double p999Micros, double cpuMicrosPerCall, double allocatedBytesPerCall, Double cpuRatio, Double qpsRatio,
+			Double cpuRatioToPool, long failures, List<Double> cpuRatios, List<Double> qpsRatios,
+			List<Double> cpuRatiosToPool) {
 	}
 
 }

@@ -35,6 +35,8 @@ final class ServerProcess implements AutoCloseable {
 
 	private final int port;
 
+	private AllocationProbe allocation;
+
 	private ServerProcess(ServerVariant variant, Process process, int port) {
 		this.variant = variant;
 		this.process = process;
@@ -127,6 +129,23 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the bytes each live thread of the server's JVM has allocated so far (attaching to it the
+	 * first time).
+	 * @return bytes by thread id
+	 */
+	Map<Long, Long> allocatedBytes() {
+		try {
+			if (this.allocation == null) {
+				this.allocation = AllocationProbe.attach(this.process.pid());
+			}
+			return this.allocation.snapshot();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read the allocation of " + this.variant.name(), ex);
+		}
+	}
+
+	/**
 	 * Returns the CPU time (all threads) the server's JVM has used so far, from
 	 * {@code /proc/<pid>/stat}.
 	 * @return user and system CPU time
@@ -187,6 +206,14 @@ final class ServerProcess implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (this.allocation != null) {
+			try {
+				this.allocation.close();
+			}
+			catch (IOException ex) {
+				// The server is stopped next anyway.
+			}
+		}
 		stop(this.process);
 	}
 

@@ -9,15 +9,23 @@ import java.util.Map;
  * A server the harness measures: which main class, with or without the platform starter, with which
  * properties, and which headers its clients send.
  *
- * @param name short name used in tables ({@code a}, {@code b}, {@code c}, {@code b-metrics}, ...)
+ * @param name short name used in tables ({@code a}, {@code b3}, {@code b4}, {@code c}, {@code d},
+ * {@code b3-metrics}, ...)
  * @param description what the variant is
  * @param mainClass main class of the server process
+ * @param boot4 whether it runs from the Spring Boot 4.1 bench jar ({@code bench/boot4}) instead of the
+ * harness's own class path (Spring Boot 3.5)
  * @param withPlatform whether the platform starter is on the server's class path
  * @param properties application properties ({@code key=value}) passed as arguments
  * @param headers metadata the clients send with every call ({@code name=value})
  */
-record ServerVariant(String name, String description, String mainClass, boolean withPlatform,
+record ServerVariant(String name, String description, String mainClass, boolean boot4, boolean withPlatform,
 		List<String> properties, List<String> headers) {
+
+	/**
+	 * Main class of the Spring Boot 4.1 servers (module {@code bench/boot4}, not on this class path).
+	 */
+	static final String BOOT4_MAIN_CLASS = "dev.grpcplatform.bench.boot4.BenchBoot4Application";
 
 	/**
 	 * Properties that switch one platform feature off for the per-feature table, and keep net.devh
@@ -27,7 +35,7 @@ record ServerVariant(String name, String description, String mainClass, boolean 
 
 	static {
 		FEATURE_OFF.put("metrics", List.of("platform.grpc.metrics.enabled=false", "grpc.metricsA66Enabled=false",
-				"management.tracing.grpc.enabled=false",
+				"management.tracing.grpc.enabled=false", "spring.grpc.server.observation.enabled=false",
 				"spring.autoconfigure.exclude=net.devh.boot.grpc.server.autoconfigure.GrpcServerMetricAutoConfiguration"));
 		FEATURE_OFF.put("tracing", List.of("platform.grpc.tracing.enabled=false"));
 		FEATURE_OFF.put("logging", List.of("platform.grpc.logging.enabled=false"));
@@ -42,28 +50,54 @@ record ServerVariant(String name, String description, String mainClass, boolean 
 	}
 
 	static ServerVariant bare() {
-		return new ServerVariant("a", "bare grpc-java Netty server", BareServer.class.getName(), false, List.of(),
-				List.of());
+		return new ServerVariant("a", "bare grpc-java Netty server", BareServer.class.getName(), false, false,
+				List.of(), List.of());
 	}
 
 	static ServerVariant barePooled() {
 		return new ServerVariant("a-pool", "bare grpc-java, the platform's bounded executor",
-				BareServer.class.getName(), false, List.of("executor=bounded"), List.of());
+				BareServer.class.getName(), false, false, List.of("executor=bounded"), List.of());
 	}
 
+	/**
+	 * The platform on Spring Boot 3.5 and net.devh, every feature on.
+	 * @param properties the platform's properties
+	 * @param headers what its clients send
+	 * @return variant b3
+	 */
 	static ServerVariant platform(List<String> properties, List<String> headers) {
-		return new ServerVariant("b", "platform starter, every feature on", BenchSpringApplication.class.getName(),
-				true, properties, headers);
+		return new ServerVariant("b3", "platform on Boot 3.5 + net.devh, every feature on",
+				BenchSpringApplication.class.getName(), false, true, properties, headers);
+	}
+
+	/**
+	 * The platform on Spring Boot 4.1's own gRPC, every feature on.
+	 * @param properties the platform's properties
+	 * @param headers what its clients send
+	 * @return variant b4
+	 */
+	static ServerVariant platformOnBoot4(List<String> properties, List<String> headers) {
+		return new ServerVariant("b4", "platform on Boot 4.1's gRPC, every feature on", BOOT4_MAIN_CLASS, true, true,
+				properties, headers);
 	}
 
 	static ServerVariant netDevh() {
 		return new ServerVariant("c", "net.devh 3.1 defaults with Actuator", BenchSpringApplication.class.getName(),
-				false, List.of(), List.of());
+				false, false, List.of(), List.of());
 	}
 
 	/**
-	 * Variants of the platform with one feature switched off each, and one with all of them off but
-	 * the bounded executor ({@code b-none}).
+	 * Spring Boot 4.1's own gRPC server as its starter comes (grpc-netty), with Actuator.
+	 * @return variant d
+	 */
+	static ServerVariant springBoot4() {
+		return new ServerVariant("d", "Spring Boot 4.1 gRPC defaults with Actuator", BOOT4_MAIN_CLASS, true, false,
+				List.of(), List.of());
+	}
+
+	/**
+	 * Variants of the platform with one feature switched off each ({@code b3-metrics}, ...), and one
+	 * with all of them off but the bounded executor ({@code b3-none}).
 	 * @param platform the full platform variant
 	 * @return one variant per feature
 	 */
@@ -73,16 +107,17 @@ record ServerVariant(String name, String description, String mainClass, boolean 
 		FEATURE_OFF.forEach((feature, off) -> {
 			List<String> properties = new ArrayList<>(platform.properties());
 			properties.addAll(off);
-			variants.add(new ServerVariant("b-" + feature, "platform without " + feature, platform.mainClass(), true,
-					properties, platform.headers()));
+			variants.add(new ServerVariant(platform.name() + "-" + feature, "platform without " + feature,
+					platform.mainClass(), platform.boot4(), true, properties, platform.headers()));
 			if (!feature.equals("limits")) {
 				allOff.addAll(off);
 			}
 		});
 		// What Spring Boot, Actuator and net.devh cost per call on the platform's executor, before any
 		// platform interceptor or stream tracer: the floor the chain's cost is measured from.
-		variants.add(new ServerVariant("b-none", "platform with every feature off but the bounded executor",
-				platform.mainClass(), true, allOff, platform.headers()));
+		variants.add(new ServerVariant(platform.name() + "-none",
+				"platform with every feature off but the bounded executor", platform.mainClass(), platform.boot4(), true,
+				allOff, platform.headers()));
 		return variants;
 	}
 

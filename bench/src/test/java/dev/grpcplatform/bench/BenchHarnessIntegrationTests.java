@@ -23,26 +23,45 @@ class BenchHarnessIntegrationTests {
 		BenchHarness.Run run = new BenchHarness(options).run("--quick");
 
 		assertThat(run.failures()).isZero();
-		assertThat(run.results().summaries()).hasSize(6).allSatisfy((summary) -> {
+		assertThat(run.results().summaries()).hasSize(12).allSatisfy((summary) -> {
 			assertThat(summary.qps()).as("%s %s QPS", summary.workload(), summary.variant()).isPositive();
 			assertThat(summary.cpuMicrosPerCall()).as("%s %s CPU", summary.workload(), summary.variant()).isPositive();
+			assertThat(summary.allocatedBytesPerCall()).as("%s %s allocation", summary.workload(), summary.variant())
+				.isPositive();
 			assertThat(summary.p99Micros()).isPositive();
 			assertThat(summary.cpuRatio()).isPositive();
+			assertThat(summary.cpuRatioToPool()).isPositive();
 			assertThat(summary.failures()).isZero();
 		});
 		assertThat(run.results().summaries()).extracting(BenchResults.Summary::variant)
-			.containsExactly("a", "b", "c", "a", "b", "c");
-		assertThat(Files.readString(run.markdown())).contains("| unary | b (platform starter, every feature on) |");
+			.containsExactly("a", "a-pool", "b3", "b4", "c", "d", "a", "a-pool", "b3", "b4", "c", "d");
+		assertThat(Files.readString(run.markdown()))
+			.contains("| unary | b3 (platform on Boot 3.5 + net.devh, every feature on) |")
+			.contains("| unary | b4 (platform on Boot 4.1's gRPC, every feature on) |")
+			.contains("| stream | d (Spring Boot 4.1 gRPC defaults with Actuator) |");
 		assertThat(run.markdown().resolveSibling(run.markdown().getFileName().toString().replace(".md", ".json")))
 			.exists();
-		// Variant b really runs the platform: its access log wrote a line per call, each for the
-		// caller its authentication found in the token; neither the token nor the secret is logged.
-		String platformLog = Files.readString(results.resolve("logs").resolve("b.log"));
-		assertThat(platformLog).contains("method=platform.bench.v1.BenchService/Unary status=OK")
-			.contains("principal=bench")
-			.doesNotContain("Bearer")
-			.doesNotContain("status=UNAUTHENTICATED");
-		assertThat(Files.readString(results.resolve("logs").resolve("c.log"))).doesNotContain("logging.AccessLog");
+		// The platform variants really run the platform, on either Boot line: the access log wrote a
+		// line per call, each for the caller its authentication found in the token; neither the token
+		// nor the secret is logged.
+		for (String platform : List.of("b3", "b4")) {
+			String platformLog = Files.readString(results.resolve("logs").resolve(platform + ".log"));
+			assertThat(platformLog).as(platform)
+				.contains("method=platform.bench.v1.BenchService/Unary status=OK")
+				.contains("principal=bench")
+				.doesNotContain("Bearer")
+				.doesNotContain("status=UNAUTHENTICATED");
+		}
+		// b4 and d run Spring Boot 4.1's gRPC server: b4 on the platform's grpc-netty-shaded, d on the
+		// grpc-netty its starter brings.
+		assertThat(Files.readString(results.resolve("logs").resolve("b4.log"))).contains("BenchBoot4Application")
+			.contains("ShadedNettyGrpcServerFactory");
+		for (String peer : List.of("c", "d")) {
+			assertThat(Files.readString(results.resolve("logs").resolve(peer + ".log"))).as(peer)
+				.doesNotContain("logging.AccessLog");
+		}
+		assertThat(Files.readString(results.resolve("logs").resolve("d.log"))).contains("BenchBoot4Application")
+			.contains("o.s.grpc.server.NettyGrpcServerFactory");
 	}
 
 	@Test
@@ -54,7 +73,7 @@ class BenchHarnessIntegrationTests {
 			.isThrownBy(() -> BenchOptions.parse("--fast"))
 			.withMessageContaining("usage:");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> BenchOptions.parse("--variants", "b,c"))
+			.isThrownBy(() -> BenchOptions.parse("--variants", "b3,c"))
 			.withMessageContaining("baseline");
 	}
 
@@ -64,7 +83,7 @@ class BenchHarnessIntegrationTests {
 				List.of("authorization=Bearer t"));
 		ServerVariant none = ServerVariant.platformWithoutEachFeature(platform)
 			.stream()
-			.filter((variant) -> variant.name().equals("b-none"))
+			.filter((variant) -> variant.name().equals("b3-none"))
 			.findFirst()
 			.orElseThrow();
 		assertThat(none.properties()).contains("platform.grpc.security.jwt.secret=s",
@@ -83,6 +102,10 @@ class BenchHarnessIntegrationTests {
 		assertThat(BenchHarness.isPlatformStarter("/w/starter-autoconfigure/target/classes")).isTrue();
 		assertThat(BenchHarness.isPlatformStarter("/w/bench/target/classes")).isFalse();
 		assertThat(BenchHarness.isPlatformStarter("/x/lib/grpc-server-spring-boot-starter-3.1.0.RELEASE.jar")).isFalse();
+		assertThat(BenchHarness.isPlatformStarter("/x/platform-lib/grpc-platform-spring-boot4-starter-0.1.0.jar")).isTrue();
+		// Spring Boot 4.1 prefers grpc-netty-shaded, which the platform brings: variant d runs on grpc-netty.
+		assertThat(BenchHarness.isPlatformStarter("/x/platform-lib/grpc-netty-shaded-1.83.1.jar")).isTrue();
+		assertThat(BenchHarness.isPlatformStarter("/x/lib/grpc-netty-shaded-1.83.1.jar")).isFalse();
 	}
 
 }

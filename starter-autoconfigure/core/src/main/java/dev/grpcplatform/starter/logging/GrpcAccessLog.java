@@ -3,6 +3,12 @@ package dev.grpcplatform.starter.logging;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 import dev.grpcplatform.starter.internal.BridgedPeer;
@@ -12,6 +18,9 @@ import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,20 +42,53 @@ import org.springframework.util.Assert;
  *
  * <p>The line is a logfmt message ({@code key=value}, values quoted and escaped where needed, so a
  * caller cannot forge lines) and the same pairs as SLF4J key-value pairs, which Spring Boot's
- * structured logging (ECS, Logstash, GELF) writes as fields. It is built only when the logger
- * {@value #LOGGER_NAME} is enabled for the configured level, and written on the transport thread
- * that closes the stream: for high volumes, give that logger an asynchronous appender.
+ * structured logging (ECS, Logstash, GELF) writes as fields. It is written only when the logger
+ * {@value #LOGGER_NAME} is enabled for the configured level.
+ *
+ * <p>Lines are never built or written on the thread that closes the stream (a transport thread):
+ * the finished call joins a bounded queue, and one daemon thread, {@value #WRITER_THREAD_NAME},
+ * takes the queue in batches every few milliseconds and writes the lines in call order. When a
+ * burst fills the queue, the lines that do not fit are dropped rather than holding up calls; they
+ * are counted by {@link #getDroppedLines()}, the Micrometer counter {@value #DROPPED_METER_NAME}
+ * (this is a {@link MeterBinder}) and a warning. {@link #close()} (called when the application
+ * context closes, after the gRPC server stopped) writes every line still queued; a call that ends
+ * after that has its line written on its own thread.
  */
-public class GrpcAccessLog extends ServerStreamTracer.Factory {
+public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBinder, AutoCloseable {
 
 	/**
 	 * Name of the logger that writes the access log.
 	 */
 	public static final String LOGGER_NAME = "dev.grpcplatform.starter.logging.AccessLog";
 
+	/**
+	 * Name of the counter of access log lines dropped because the queue was full.
+	 */
+	public static final String DROPPED_METER_NAME = "grpc.server.access.log.dropped";
+
+	/**
+	 * Name of the thread that writes the lines.
+	 */
+	public static final String WRITER_THREAD_NAME = "grpc-access-log";
+
+	/**
+	 * Lines a queue holds unless configured otherwise.
+	 */
+	public static final int DEFAULT_QUEUE_CAPACITY = 8192;
+
 	private static final int MAX_VALUE_LENGTH = 256;
 
+	private static final int BATCH_SIZE = 512;
+
+	// How long the writer sleeps when the queue is empty: callers never wake it, so that a call costs
+	// no thread hand-off; a full queue at 40,000 calls per second is 200 ms of calls away.
+	private static final long WRITER_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+	private static final long DROP_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 	private static final Logger logger = LoggerFactory.getLogger(LOGGER_NAME);
+
+	private static final Logger ownLogger = LoggerFactory.getLogger(GrpcAccessLog.class);
 
 	private final Level level;
 
@@ -54,18 +96,43 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 
 	private final Function<Context, String> traceIds;
 
+	private final ArrayBlockingQueue<AccessLogTracer> queue;
+
+	private final AtomicLong droppedLines = new AtomicLong();
+
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile boolean closed;
+
+	private Thread writer;
+
 	/**
-	 * Creates an access log.
+	 * Creates an access log with a queue of {@value #DEFAULT_QUEUE_CAPACITY} lines.
 	 * @param level level of the lines, {@link LogLevel#OFF} for none
 	 * @param requestIdHeader metadata key of the caller's request id
 	 * @param traceIds trace id of the call of a gRPC context, or {@code null} when it has none
 	 */
 	public GrpcAccessLog(LogLevel level, String requestIdHeader, Function<Context, String> traceIds) {
+		this(level, requestIdHeader, traceIds, DEFAULT_QUEUE_CAPACITY);
+	}
+
+	/**
+	 * Creates an access log.
+	 * @param level level of the lines, {@link LogLevel#OFF} for none
+	 * @param requestIdHeader metadata key of the caller's request id
+	 * @param traceIds trace id of the call of a gRPC context, or {@code null} when it has none
+	 * @param queueCapacity most lines waiting to be written; more are dropped and counted
+	 */
+	public GrpcAccessLog(LogLevel level, String requestIdHeader, Function<Context, String> traceIds,
+			int queueCapacity) {
 		Assert.notNull(level, "level must not be null");
 		Assert.notNull(traceIds, "traceIds must not be null");
+		Assert.isTrue(queueCapacity > 0,
+				() -> "platform.grpc.logging.access-log.queue-capacity must be positive, not " + queueCapacity);
 		this.level = toSlf4j(level);
 		this.requestIdKey = requestIdKey(requestIdHeader);
 		this.traceIds = traceIds;
+		this.queue = new ArrayBlockingQueue<>(queueCapacity);
 	}
 
 	static Metadata.Key<String> requestIdKey(String header) {
@@ -100,12 +167,123 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 				headers.get(BridgedPeer.KEY));
 	}
 
+	/**
+	 * Returns how many lines were dropped because the queue was full.
+	 * @return lines dropped since the access log was created
+	 */
+	public long getDroppedLines() {
+		return this.droppedLines.get();
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		FunctionCounter.builder(DROPPED_METER_NAME, this.droppedLines, AtomicLong::get)
+			.description("Access log lines dropped because a burst of calls filled the queue")
+			.register(registry);
+	}
+
+	/**
+	 * Writes every line still queued and stops the writer thread; lines of calls that end later are
+	 * written on the thread that ends them.
+	 */
+	@Override
+	public void close() {
+		Thread running;
+		synchronized (this.lifecycleMonitor) {
+			this.closed = true;
+			running = this.writer;
+		}
+		if (running != null) {
+			LockSupport.unpark(running);
+			try {
+				running.join(TimeUnit.SECONDS.toMillis(10));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		drain();
+	}
+
 	private boolean isEnabled() {
 		return this.level != null && logger.isEnabledForLevel(this.level);
 	}
 
-	private void write(AccessLogTracer call, Status status, long durationNanos) {
+	private void enqueue(AccessLogTracer call) {
+		if (this.closed) {
+			write(call);
+			return;
+		}
+		startWriter();
+		if (!this.queue.offer(call)) {
+			this.droppedLines.incrementAndGet();
+		}
+		else if (this.closed) {
+			// close() may have drained the queue just before this call joined it.
+			drain();
+		}
+	}
+
+	private void startWriter() {
+		if (this.writer != null) {
+			return;
+		}
+		synchronized (this.lifecycleMonitor) {
+			if (this.writer == null && !this.closed) {
+				Thread thread = new Thread(this::writeLoop, WRITER_THREAD_NAME);
+				thread.setDaemon(true);
+				thread.start();
+				this.writer = thread;
+			}
+		}
+	}
+
+	private void writeLoop() {
+		List<AccessLogTracer> batch = new ArrayList<>(BATCH_SIZE);
+		long reportedDrops = 0;
+		long lastDropWarning = System.nanoTime() - DROP_WARNING_INTERVAL_NANOS;
+		while (!this.closed) {
+			if (this.queue.drainTo(batch, BATCH_SIZE) == 0) {
+				LockSupport.parkNanos(this, WRITER_PAUSE_NANOS);
+			}
+			else {
+				writeAll(batch);
+			}
+			long drops = this.droppedLines.get();
+			if (drops != reportedDrops && System.nanoTime() - lastDropWarning >= DROP_WARNING_INTERVAL_NANOS) {
+				ownLogger.warn("Dropped {} access log line(s) so far: the queue of {} lines was full; raise "
+						+ "platform.grpc.logging.access-log.queue-capacity or lower the call rate the log sees",
+						drops, this.queue.remainingCapacity() + this.queue.size());
+				reportedDrops = drops;
+				lastDropWarning = System.nanoTime();
+			}
+		}
+	}
+
+	private void drain() {
+		List<AccessLogTracer> batch = new ArrayList<>();
+		while (this.queue.drainTo(batch, BATCH_SIZE) > 0) {
+			writeAll(batch);
+		}
+	}
+
+	private void writeAll(List<AccessLogTracer> batch) {
+		for (AccessLogTracer call : batch) {
+			try {
+				write(call);
+			}
+			catch (RuntimeException ex) {
+				// An appender's failure costs one line, never the writer thread.
+				ownLogger.warn("Could not write an access log line", ex);
+			}
+		}
+		batch.clear();
+	}
+
+	private void write(AccessLogTracer call) {
 		GrpcCallAttributes attributes = call.attributes;
+		Status status = call.status;
+		long durationNanos = call.durationNanos;
 		Context context = call.context;
 		String traceId = (context != null) ? this.traceIds.apply(context) : null;
 
@@ -236,6 +414,11 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 		// The HTTP client's address when the call came in over gRPC-Web or JSON.
 		private final @Nullable String bridgedPeer;
 
+		// Set when the stream closes, before the call joins the queue (which publishes them).
+		private Status status = Status.UNKNOWN;
+
+		private long durationNanos;
+
 		AccessLogTracer(GrpcAccessLog accessLog, String fullMethodName, GrpcCallAttributes attributes,
 				boolean callerRequestId, @Nullable String bridgedPeer) {
 			this.accessLog = accessLog;
@@ -263,7 +446,9 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 		@Override
 		public void streamClosed(Status status) {
 			if (this.accessLog.isEnabled()) {
-				this.accessLog.write(this, status, System.nanoTime() - this.startNanos);
+				this.durationNanos = System.nanoTime() - this.startNanos;
+				this.status = status;
+				this.accessLog.enqueue(this);
 			}
 		}
 

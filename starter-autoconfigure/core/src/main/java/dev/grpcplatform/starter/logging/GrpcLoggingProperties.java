@@ -46,12 +46,27 @@ public class GrpcLoggingProperties {
 		 */
 		private LogLevel level = LogLevel.INFO;
 
+		/**
+		 * Most access log lines waiting for the writer thread; when a burst fills the queue, further
+		 * lines are dropped (never waited for) and counted by the grpc.server.access.log.dropped
+		 * counter.
+		 */
+		private int queueCapacity = 8192;
+
 		public LogLevel getLevel() {
 			return this.level;
 		}
 
 		public void setLevel(LogLevel level) {
 			this.level = level;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.grpcplatform.starter.logging;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -12,7 +13,7 @@ final class RequestIds {
 	 */
 	static final int MAX_LENGTH = 128;
 
-	private static final char[] HEX = "0123456789abcdef".toCharArray();
+	private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
 	private RequestIds() {
 	}
@@ -48,13 +49,14 @@ final class RequestIds {
 	 */
 	static String generate() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
-		char[] chars = new char[32];
+		// Latin-1 bytes: the string keeps them as they are, without compressing chars first.
+		byte[] chars = new byte[32];
 		fill(chars, 0, random.nextLong());
 		fill(chars, 16, random.nextLong());
-		return new String(chars);
+		return new String(chars, StandardCharsets.ISO_8859_1);
 	}
 
-	private static void fill(char[] chars, int offset, long bits) {
+	private static void fill(byte[] chars, int offset, long bits) {
 		for (int i = 15; i >= 0; i--) {
 			chars[offset + i] = HEX[(int) (bits & 0xf)];
 			bits >>>= 4;

@@ -1,5 +1,7 @@
 package dev.grpcplatform.starter.security;
 
+import java.util.function.Supplier;
+
 import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -23,10 +25,12 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 
 	private final Context context;
 
-	private final SecurityContext securityContext;
+	// The caller's security context as the holder keeps it (a supplier), made once per call so that
+	// entering a callback allocates nothing.
+	private final Supplier<SecurityContext> securityContext;
 
 	private AuthenticatedServerCallListener(ServerCall.Listener<ReqT> delegate, Context context,
-			SecurityContext securityContext) {
+			Supplier<SecurityContext> securityContext) {
 		this.delegate = delegate;
 		this.context = context;
 		this.securityContext = securityContext;
@@ -35,10 +39,11 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 	static <ReqT, RespT> ServerCall.Listener<ReqT> startCall(Context context, Authentication authentication,
 			ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
 		SecurityContextHolderStrategy strategy = SecurityContextHolder.getContextHolderStrategy();
-		SecurityContext securityContext = strategy.createEmptyContext();
-		securityContext.setAuthentication(authentication);
+		SecurityContext callerContext = strategy.createEmptyContext();
+		callerContext.setAuthentication(authentication);
+		Supplier<SecurityContext> securityContext = () -> callerContext;
 		Context previous = context.attach();
-		SecurityContext previousSecurityContext = enter(securityContext);
+		Supplier<SecurityContext> previousSecurityContext = enter(securityContext);
 		ServerCall.Listener<ReqT> listener;
 		try {
 			// Streaming handlers run here, when they create their request observer.
@@ -54,7 +59,7 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 	@Override
 	public void onMessage(ReqT message) {
 		Context previous = this.context.attach();
-		SecurityContext previousSecurityContext = enter(this.securityContext);
+		Supplier<SecurityContext> previousSecurityContext = enter(this.securityContext);
 		try {
 			this.delegate.onMessage(message);
 		}
@@ -67,7 +72,7 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 	@Override
 	public void onHalfClose() {
 		Context previous = this.context.attach();
-		SecurityContext previousSecurityContext = enter(this.securityContext);
+		Supplier<SecurityContext> previousSecurityContext = enter(this.securityContext);
 		try {
 			this.delegate.onHalfClose();
 		}
@@ -80,7 +85,7 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 	@Override
 	public void onCancel() {
 		Context previous = this.context.attach();
-		SecurityContext previousSecurityContext = enter(this.securityContext);
+		Supplier<SecurityContext> previousSecurityContext = enter(this.securityContext);
 		try {
 			this.delegate.onCancel();
 		}
@@ -93,7 +98,7 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 	@Override
 	public void onComplete() {
 		Context previous = this.context.attach();
-		SecurityContext previousSecurityContext = enter(this.securityContext);
+		Supplier<SecurityContext> previousSecurityContext = enter(this.securityContext);
 		try {
 			this.delegate.onComplete();
 		}
@@ -106,7 +111,7 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 	@Override
 	public void onReady() {
 		Context previous = this.context.attach();
-		SecurityContext previousSecurityContext = enter(this.securityContext);
+		Supplier<SecurityContext> previousSecurityContext = enter(this.securityContext);
 		try {
 			this.delegate.onReady();
 		}
@@ -116,22 +121,20 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 		}
 	}
 
-	private static SecurityContext enter(SecurityContext securityContext) {
+	private static Supplier<SecurityContext> enter(Supplier<SecurityContext> securityContext) {
 		SecurityContextHolderStrategy strategy = SecurityContextHolder.getContextHolderStrategy();
-		SecurityContext previous = strategy.getContext();
-		strategy.setContext(securityContext);
+		// What the thread held: on a pooled handler thread, the empty context the previous callback
+		// left, so that a callback allocates nothing here.
+		Supplier<SecurityContext> previous = strategy.getDeferredContext();
+		strategy.setDeferredContext(securityContext);
 		return previous;
 	}
 
-	private static void exit(SecurityContext previous) {
-		SecurityContextHolderStrategy strategy = SecurityContextHolder.getContextHolderStrategy();
-		// Pooled handler threads must not keep a caller for the next call they serve.
-		if (previous.getAuthentication() == null) {
-			strategy.clearContext();
-		}
-		else {
-			strategy.setContext(previous);
-		}
+	private static void exit(Supplier<SecurityContext> previous) {
+		// Pooled handler threads must not keep a caller for the next call they serve: they get back
+		// exactly what they held before (an empty context, unless the callback ran nested in another
+		// authenticated one).
+		SecurityContextHolder.getContextHolderStrategy().setDeferredContext(previous);
 	}
 
 }

@@ -39,7 +39,7 @@ public final class GrpcLoggingAutoConfiguration {
 	@ConditionalOnMissingBean
 	GrpcAccessLog grpcAccessLog(GrpcLoggingProperties properties, ResourceLoader resourceLoader) {
 		return new GrpcAccessLog(properties.getAccessLog().getLevel(), properties.getRequestId().getHeader(),
-				traceIds(resourceLoader.getClassLoader()));
+				traceIds(resourceLoader.getClassLoader()), properties.getAccessLog().getQueueCapacity());
 	}
 
 	private static Function<Context, String> traceIds(ClassLoader classLoader) {
