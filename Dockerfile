@@ -12,6 +12,7 @@ FROM eclipse-temurin:17-jdk AS build
 ARG SERVICE
 WORKDIR /workspace
 COPY . .
+# The services' default build, on Spring Boot 4.1 (-Pboot3 would build them on Spring Boot 3.5/net.devh).
 # -P !install-buf: packaging needs no buf CLI (it only lints the contracts in the test phase), so
 # the build image needs no Node.js. The cache mount keeps ~/.m2 between builds.
 RUN --mount=type=cache,target=/root/.m2 \

@@ -12,8 +12,17 @@ import { reap } from './reaper.mjs';
 const e2eDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repositoryDirectory = path.resolve(e2eDirectory, '..');
 
-/** Where logs, the junit report and the Prometheus configuration go. */
-export const targetDirectory = path.join(e2eDirectory, 'target');
+/**
+ * The Spring Boot line of the jars under test ($E2E_LINE): boot4 (the default build, Spring Boot 4.1)
+ * or boot3 (Spring Boot 3.5 with net.devh, the modules user-service/boot3 and chat-service/boot3).
+ */
+export const line = process.env.E2E_LINE ?? 'boot4';
+if (line !== 'boot4' && line !== 'boot3') {
+  throw new Error(`E2E_LINE=${line}: expected boot4 or boot3`);
+}
+
+/** Where logs and the Prometheus configuration of this line's run go. */
+export const targetDirectory = path.join(e2eDirectory, 'target', line);
 
 const STARTUP_TIMEOUT_MS = Number(process.env.E2E_STARTUP_TIMEOUT_SECONDS ?? 150) * 1000;
 const STOP_GRACE_MS = 30_000;
@@ -78,12 +87,13 @@ function serviceJar(module) {
     }
     return process.env[variable];
   }
-  const directory = path.join(repositoryDirectory, module, 'target');
+  const artifact = (line === 'boot3') ? `${module}-boot3` : module;
+  const directory = path.join(repositoryDirectory, module, ...(line === 'boot3' ? ['boot3'] : []), 'target');
   const jar = existsSync(directory)
-    ? readdirSync(directory).find((name) => name.startsWith(`${module}-`) && name.endsWith('.jar'))
+    ? readdirSync(directory).find((name) => name.startsWith(`${artifact}-`) && name.endsWith('.jar'))
     : undefined;
   if (!jar) {
-    throw new Error(`${directory}/${module}-*.jar is missing: build the services first (./mvnw install -DskipTests), `
+    throw new Error(`${directory}/${artifact}-*.jar is missing: build the services first (./mvnw install -DskipTests), `
       + `or run the module through Maven (./mvnw -pl e2e -am verify)`);
   }
   return path.join(directory, jar);
@@ -271,6 +281,9 @@ class ServiceProcess extends ManagedProcess {
       '-XX:TieredStopAtLevel=1',
       '-jar', jar,
       '--spring.profiles.active=dev',
+      // The gRPC server in the keys of both lines: Spring Boot 4.1's and net.devh's (Spring Boot 3.5).
+      `--spring.grpc.server.port=${grpcPort}`,
+      '--spring.grpc.server.address=127.0.0.1',
       `--grpc.server.port=${grpcPort}`,
       '--grpc.server.address=127.0.0.1',
       `--server.port=${managementPort}`,
@@ -321,7 +334,10 @@ export async function startServices() {
   const chatService = new ServiceProcess('chat-service', chatJar, {
     grpcPort: chatGrpc,
     managementPort: chatManagement,
-    properties: [`--grpc.client.user-service.address=static://${userService.address}`],
+    properties: [
+      `--spring.grpc.client.channel.user-service.target=static://${userService.address}`,
+      `--grpc.client.user-service.address=static://${userService.address}`,
+    ],
   });
   const stop = async () => {
     await Promise.all([chatService.stop(), userService.stop()]);

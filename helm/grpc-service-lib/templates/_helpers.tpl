@@ -205,6 +205,9 @@ health service names, shutdown grace period, connections and JWT settings from t
 */}}
 {{- define "grpc-service.properties" -}}
 {{- $props := dict -}}
+{{- /* The gRPC port and channels in the keys of both Spring Boot lines: Spring Boot 4.1's (the image's
+default build) and net.devh's (Spring Boot 3.5); each line reads its own keys and ignores the other's. */ -}}
+{{- $_ := set $props "spring.grpc.server.port" (int .Values.ports.grpc) -}}
 {{- $_ := set $props "grpc.server.port" (int .Values.ports.grpc) -}}
 {{- $_ := set $props "server.port" (int .Values.ports.management) -}}
 {{- $_ := set $props "platform.grpc.health.liveness-service-name" .Values.health.livenessService -}}
@@ -219,6 +222,7 @@ health service names, shutdown grace period, connections and JWT settings from t
 {{- $_ := set $props "spring.data.redis.port" (int .port) -}}
 {{- end -}}
 {{- range $name, $channel := .Values.grpcChannels -}}
+{{- $_ := set $props (printf "spring.grpc.client.channel.%s.target" $name) (printf "dns:///%s:%d" $channel.host (int $channel.port)) -}}
 {{- $_ := set $props (printf "grpc.client.%s.address" $name) (printf "dns:///%s:%d" $channel.host (int $channel.port)) -}}
 {{- end -}}
 {{- $jwt := .Values.security.jwt -}}
@@ -234,7 +238,7 @@ health service names, shutdown grace period, connections and JWT settings from t
 {{- if $jwt.audiences -}}
 {{- $_ := set $props "platform.grpc.security.jwt.audiences" (join "," $jwt.audiences) -}}
 {{- end -}}
-{{- $managed := list "grpc.server.port" "server.port" "platform.grpc.health.liveness-service-name" "platform.grpc.health.readiness-service-name" "platform.grpc.shutdown.grace-period" "platform.grpc.security.jwt.jwk-set-uri" "platform.grpc.security.jwt.public-key-location" "platform.grpc.security.jwt.issuer" "platform.grpc.security.jwt.audiences" -}}
+{{- $managed := list "spring.grpc.server.port" "grpc.server.port" "server.port" "platform.grpc.health.liveness-service-name" "platform.grpc.health.readiness-service-name" "platform.grpc.shutdown.grace-period" "platform.grpc.security.jwt.jwk-set-uri" "platform.grpc.security.jwt.public-key-location" "platform.grpc.security.jwt.issuer" "platform.grpc.security.jwt.audiences" -}}
 {{- if .Values.database -}}
 {{- $managed = concat $managed (list "spring.datasource.url" "spring.datasource.username") -}}
 {{- end -}}
@@ -242,7 +246,7 @@ health service names, shutdown grace period, connections and JWT settings from t
 {{- $managed = concat $managed (list "spring.data.redis.host" "spring.data.redis.port") -}}
 {{- end -}}
 {{- range $name, $_ := .Values.grpcChannels -}}
-{{- $managed = append $managed (printf "grpc.client.%s.address" $name) -}}
+{{- $managed = concat $managed (list (printf "spring.grpc.client.channel.%s.target" $name) (printf "grpc.client.%s.address" $name)) -}}
 {{- end -}}
 {{- range $key, $value := .Values.config -}}
 {{- if has $key $managed -}}

@@ -55,12 +55,19 @@ class DeploymentConsistencyTests {
 					Map.of()),
 			new DeployedService("chat-service", 9091, 8082,
 					List.of("spring.data.redis.host", "spring.data.redis.port", "spring.data.redis.password", "chat.broker.type",
-							"grpc.client.user-service.address"),
+							"spring.grpc.client.channel.user-service.target", "grpc.client.user-service.address"),
 					Map.of("user-service", "user-service")));
 
-	/** Properties every deployment sets, whatever the service. */
-	static final List<String> DEPLOYMENT_PROPERTIES = List.of("spring.config.additional-location", "grpc.server.port",
-			"server.port");
+	/**
+	 * Properties every deployment sets, whatever the service: the gRPC port in the keys of both
+	 * Spring Boot lines (the images are the Spring Boot 4.1 build; net.devh's key serves one built
+	 * with -Pboot3).
+	 */
+	static final List<String> DEPLOYMENT_PROPERTIES = List.of("spring.config.additional-location",
+			"spring.grpc.server.port", "grpc.server.port", "server.port");
+
+	/** Where each Spring Boot line binds its client channels: Spring Boot 4.1, net.devh (3.5). */
+	static final List<String> CHANNEL_MAPS = List.of("spring.grpc.client.channel", "grpc.client");
 
 	/** Environment variables read by the JVM itself, not by Spring. */
 	static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
@@ -71,7 +78,8 @@ class DeploymentConsistencyTests {
 		assumeTrue(Files.exists(Project.file(service.applicationYaml())),
 				service.name() + " is not in this tree yet: its expected ports stand in for its application.yaml");
 		Map<String, String> configuration = Project.flatten(Project.yaml(service.applicationYaml()));
-		assertThat(configuration).containsEntry("grpc.server.port", String.valueOf(service.grpcPort()))
+		assertThat(configuration).containsEntry("spring.grpc.server.port", String.valueOf(service.grpcPort()))
+			.containsEntry("grpc.server.port", String.valueOf(service.grpcPort()))
 			.containsEntry("server.port", String.valueOf(service.managementPort()));
 	}
 
@@ -89,6 +97,7 @@ class DeploymentConsistencyTests {
 		assertThat(List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe()))
 			.allSatisfy((probe) -> assertThat(probe.getGrpc().getPort()).isEqualTo(service.grpcPort()));
 		assertThat(HelmChartBehaviourTests.applicationProperties(rendered, service.name()))
+			.containsEntry("spring.grpc.server.port", String.valueOf(service.grpcPort()))
 			.containsEntry("grpc.server.port", String.valueOf(service.grpcPort()))
 			.containsEntry("server.port", String.valueOf(service.managementPort()));
 		assertThat(rendered.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
@@ -192,10 +201,12 @@ class DeploymentConsistencyTests {
 	void clientChannelsPointAtTheCalleesGrpcPortUnderTheirExactName(DeployedService service) {
 		for (Map.Entry<String, String> channel : service.clientChannels().entrySet()) {
 			DeployedService callee = service(channel.getValue());
-			Map<String, Channel> compose = channels(composeProperties(service), composeEnvironment(service));
-			assertThat(compose).containsKey(channel.getKey());
-			assertThat(compose.get(channel.getKey()).getAddress())
-				.isEqualTo("dns:///" + callee.name() + ":" + callee.grpcPort());
+			for (String line : CHANNEL_MAPS) {
+				Map<String, Channel> compose = channels(line, composeProperties(service), composeEnvironment(service));
+				assertThat(compose).as("%s channels in %s", service.name(), line).containsKey(channel.getKey());
+				assertThat(compose.get(channel.getKey()).endpoint())
+					.isEqualTo("dns:///" + callee.name() + ":" + callee.grpcPort());
+			}
 
 			String headless = HelmCharts.render(callee.name(), null)
 				.all(Service.class)
@@ -206,11 +217,14 @@ class DeploymentConsistencyTests {
 				.getMetadata()
 				.getName();
 			for (String valuesFile : valuesFiles(service)) {
-				Map<String, Channel> chart = channels(chartProperties(service, valuesFile),
-						chartEnvironment(service, valuesFile));
-				assertThat(chart).as("%s channels with %s", service.name(), valuesFile).containsKey(channel.getKey());
-				assertThat(chart.get(channel.getKey()).getAddress())
-					.isEqualTo("dns:///" + headless + ":" + callee.grpcPort());
+				for (String line : CHANNEL_MAPS) {
+					Map<String, Channel> chart = channels(line, chartProperties(service, valuesFile),
+							chartEnvironment(service, valuesFile));
+					assertThat(chart).as("%s channels in %s with %s", service.name(), line, valuesFile)
+						.containsKey(channel.getKey());
+					assertThat(chart.get(channel.getKey()).endpoint())
+						.isEqualTo("dns:///" + headless + ":" + callee.grpcPort());
+				}
 			}
 		}
 	}
@@ -218,12 +232,16 @@ class DeploymentConsistencyTests {
 	@Test
 	void environmentVariablesCannotNameAClientChannelWithADash() {
 		// Why the channel addresses are properties: a map key that comes from an environment variable
-		// loses its dashes, so @GrpcClient("user-service") would never see this address.
-		Map<String, Channel> channels = channels(Map.of(),
-				Map.of("GRPC_CLIENT_USERSERVICE_ADDRESS", "dns:///user-service-headless:9090"));
-		assertThat(channels).containsOnlyKeys("userservice");
+		// loses its dashes, so the channel "user-service" would never see this address.
+		assertThat(channels("grpc.client", Map.of(),
+				Map.of("GRPC_CLIENT_USERSERVICE_ADDRESS", "dns:///user-service-headless:9090")))
+			.containsOnlyKeys("userservice");
+		assertThat(channels("spring.grpc.client.channel", Map.of(),
+				Map.of("SPRING_GRPC_CLIENT_CHANNEL_USERSERVICE_TARGET", "dns:///user-service-headless:9090")))
+			.containsOnlyKeys("userservice");
 		for (DeployedService service : services) {
-			assertThat(composeEnvironment(service)).as(service.name()).doesNotContainKey("GRPC_CLIENT_USERSERVICE_ADDRESS");
+			assertThat(composeEnvironment(service)).as(service.name())
+				.doesNotContainKeys("GRPC_CLIENT_USERSERVICE_ADDRESS", "SPRING_GRPC_CLIENT_CHANNEL_USERSERVICE_TARGET");
 		}
 	}
 
@@ -334,15 +352,17 @@ class DeploymentConsistencyTests {
 	}
 
 	/**
-	 * The channels as net.devh binds them: {@code grpc.client} is a map of channel name to settings.
+	 * The channels as a Spring Boot line binds them: a map of channel name to settings under
+	 * {@code spring.grpc.client.channel} (Spring Boot 4.1) or {@code grpc.client} (net.devh).
 	 */
-	private static Map<String, Channel> channels(Map<String, String> properties, Map<String, String> environment) {
+	private static Map<String, Channel> channels(String map, Map<String, String> properties,
+			Map<String, String> environment) {
 		MutablePropertySources sources = new MutablePropertySources();
 		sources.addLast(new MapPropertySource("config", new LinkedHashMap<>(properties)));
 		sources.addLast(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
 				new LinkedHashMap<>(environment)));
 		return new Binder(ConfigurationPropertySources.from(sources))
-			.bind("grpc.client", Bindable.mapOf(String.class, Channel.class))
+			.bind(map, Bindable.mapOf(String.class, Channel.class))
 			.orElse(Map.of());
 	}
 
@@ -375,11 +395,14 @@ class DeploymentConsistencyTests {
 	}
 
 	/**
-	 * The part of net.devh's GrpcChannelProperties the tests look at.
+	 * The part of a channel's settings the tests look at: net.devh's {@code address} or Spring Boot
+	 * 4.1's {@code target}.
 	 */
 	public static class Channel {
 
 		private String address;
+
+		private String target;
 
 		public String getAddress() {
 			return this.address;
@@ -387,6 +410,18 @@ class DeploymentConsistencyTests {
 
 		public void setAddress(String address) {
 			this.address = address;
+		}
+
+		public String getTarget() {
+			return this.target;
+		}
+
+		public void setTarget(String target) {
+			this.target = target;
+		}
+
+		String endpoint() {
+			return (this.target != null) ? this.target : this.address;
 		}
 
 	}

@@ -103,6 +103,23 @@ class DockerfileTests {
 	}
 
 	@Test
+	void imageIsTheDefaultBuildWhichIsSpringBoot41() {
+		// The build stage names no profile, so it packages each service's default: the profile that is
+		// active by default must be boot4, on the Spring Boot 4.1 starter and parent.
+		assertThat(instructions("RUN").get(0).arguments()).doesNotContain("boot3").doesNotContain("-P boot");
+		for (String service : List.of("user-service", "chat-service")) {
+			String pom = Project.read(service + "/pom.xml");
+			assertThat(pom).as(service).contains("<artifactId>grpc-platform-spring-boot4-parent</artifactId>");
+			Matcher profile = Pattern.compile("<profile>\\s*<id>(\\w+)</id>\\s*<activation>\\s*<activeByDefault>true</activeByDefault>"
+					+ "[\\s\\S]*?</profile>")
+				.matcher(pom);
+			assertThat(profile.find()).as("%s has a profile active by default", service).isTrue();
+			assertThat(profile.group(1)).as(service).isEqualTo("boot4");
+			assertThat(profile.group()).as(service).contains("<artifactId>grpc-platform-spring-boot4-starter</artifactId>");
+		}
+	}
+
+	@Test
 	void dockerignoreKeepsBuildOutputAndLocalDataOutButEveryModuleIn() {
 		List<String> patterns = Project.read(".dockerignore")
 			.lines()

@@ -82,6 +82,7 @@ class HelmChartBehaviourTests {
 		assertGrpcProbe(container.getReadinessProbe(), 7443, "ready");
 		assertThat(applicationProperties(rendered, chart)).containsEntry("platform.grpc.health.liveness-service-name", "alive")
 			.containsEntry("platform.grpc.health.readiness-service-name", "ready")
+			.containsEntry("spring.grpc.server.port", "7443")
 			.containsEntry("grpc.server.port", "7443");
 	}
 
@@ -225,6 +226,7 @@ class HelmChartBehaviourTests {
 			.containsEntry("spring.data.redis.host", "chat-redis-master.databases.svc")
 			.containsEntry("spring.data.redis.port", "6379")
 			.containsEntry("chat.broker.type", "redis")
+			.containsEntry("spring.grpc.client.channel.user-service.target", "dns:///user-service-headless:9090")
 			.containsEntry("grpc.client.user-service.address", "dns:///user-service-headless:9090");
 		assertSecretRef(container(rendered), "SPRING_DATA_REDIS_PASSWORD", "chat-redis", "redis-password");
 		assertThat(rendered.all(Secret.class)).isEmpty();
@@ -288,6 +290,8 @@ class HelmChartBehaviourTests {
 	void configCannotOverrideWhatTheChartSetsNorHoldSecrets(String chart) {
 		assertThat(HelmCharts.renderError(chart, null, "config.grpc\\.server\\.port=1234"))
 			.contains("config.grpc.server.port is set by the chart from other values");
+		assertThat(HelmCharts.renderError(chart, null, "config.spring\\.grpc\\.server\\.port=1234"))
+			.contains("config.spring.grpc.server.port is set by the chart from other values");
 		assertThat(HelmCharts.renderError(chart, null, "config.platform\\.grpc\\.security\\.jwt\\.issuer=x"))
 			.contains("config.platform.grpc.security.jwt.issuer is set by the chart");
 		assertThat(HelmCharts.renderError(chart, null, "config.platform\\.grpc\\.security\\.jwt\\.secret=x"))
@@ -444,8 +448,10 @@ class HelmChartBehaviourTests {
 				"grpcChannels.user-service.host=" + userHeadless.getMetadata().getName(),
 				"networkPolicy.egress.extra[0].ports[0].port=443");
 
-		assertThat(applicationProperties(chat, "chat-chat-service")).containsEntry("grpc.client.user-service.address",
-				"dns:///" + userHeadless.getMetadata().getName() + ":" + userPort);
+		String userAddress = "dns:///" + userHeadless.getMetadata().getName() + ":" + userPort;
+		assertThat(applicationProperties(chat, "chat-chat-service"))
+			.containsEntry("spring.grpc.client.channel.user-service.target", userAddress)
+			.containsEntry("grpc.client.user-service.address", userAddress);
 		Map<String, String> userPods = podLabels(user);
 		assertThat(chat.one(NetworkPolicy.class).getSpec().getEgress()).as("chat-service's egress to user-service")
 			.anySatisfy((rule) -> {
@@ -461,6 +467,9 @@ class HelmChartBehaviourTests {
 		assertThat(HelmCharts.renderError("chat-service", values,
 				"config.grpc\\.client\\.user-service\\.address=dns:///elsewhere:9090"))
 			.contains("config.grpc.client.user-service.address is set by the chart from other values");
+		assertThat(HelmCharts.renderError("chat-service", values,
+				"config.spring\\.grpc\\.client\\.channel\\.user-service\\.target=dns:///elsewhere:9090"))
+			.contains("config.spring.grpc.client.channel.user-service.target is set by the chart from other values");
 		assertThat(HelmCharts.notes("chat-service", values)).contains("user-service: dns:///user-service-headless:9090");
 	}
 

@@ -4,7 +4,6 @@ import java.time.Clock;
 
 import io.lettuce.core.resource.ClientResources;
 
-import org.springframework.boot.actuate.data.redis.RedisHealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,7 +13,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
- * The broker of room events that {@code chat.broker.type} selects.
+ * The broker of room events that {@code chat.broker.type} selects; with the redis broker, Redis
+ * also shows in /actuator/health ({@link RedisHealthConfiguration}, one per Spring Boot line).
  */
 @Configuration(proxyBeanMethods = false)
 class BrokerConfiguration {
@@ -47,15 +47,6 @@ class BrokerConfiguration {
 					? lettuce.getClientResources() : null;
 			return new RedisChatBroker(connectionFactory, chatRedisListenerContainer, properties.getPresenceTtl(),
 					history, (resources != null) ? resources.eventBus() : null, Clock.systemUTC());
-		}
-
-		/**
-		 * Redis in /actuator/health only with the redis broker (Spring Boot's own indicator is off:
-		 * the connection factory exists with either broker).
-		 */
-		@Bean
-		RedisHealthIndicator redisHealthIndicator(RedisConnectionFactory connectionFactory) {
-			return new RedisHealthIndicator(connectionFactory);
 		}
 
 	}

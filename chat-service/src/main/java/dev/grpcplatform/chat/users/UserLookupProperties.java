@@ -7,7 +7,8 @@ import org.springframework.util.Assert;
 
 /**
  * Configuration of the lookups of members in user-service (channel {@code user-service}, whose
- * address and transport are net.devh's {@code grpc.client.user-service.*}).
+ * address is {@code spring.grpc.client.channel.user-service.target} on Spring Boot 4.1 and
+ * {@code grpc.client.user-service.address} on Spring Boot 3.5).
  */
 @ConfigurationProperties("chat.users")
 public class UserLookupProperties {

@@ -5,17 +5,17 @@ import java.util.List;
 import java.util.Map;
 
 import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
+import dev.grpcplatform.starter.client.GrpcChannelCustomizer;
+import dev.grpcplatform.starter.client.GrpcChannels;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import net.devh.boot.grpc.client.channelfactory.GrpcChannelConfigurer;
-import net.devh.boot.grpc.client.channelfactory.GrpcChannelFactory;
-
 /**
- * The user-service client: a stub on net.devh's channel {@code user-service}
- * ({@code grpc.client.user-service.*}: address, transport, load balancing), with a retry policy
- * for {@code UNAVAILABLE} that net.devh has no property for.
+ * The user-service client: a stub on the platform's channel {@code user-service}, on either Spring
+ * Boot line (its address and transport: {@code spring.grpc.client.channel.user-service.*} on 4.1,
+ * {@code grpc.client.user-service.*} on 3.5), with a retry policy for {@code UNAVAILABLE} and
+ * round_robin, which neither base sets from its properties alike.
  */
 @Configuration(proxyBeanMethods = false)
 class UserServiceClientConfiguration {
@@ -23,14 +23,14 @@ class UserServiceClientConfiguration {
 	static final String CHANNEL = "user-service";
 
 	@Bean
-	UserServiceGrpc.UserServiceFutureStub userServiceStub(GrpcChannelFactory channelFactory) {
-		return UserServiceGrpc.newFutureStub(channelFactory.createChannel(CHANNEL));
+	UserServiceGrpc.UserServiceFutureStub userServiceStub(GrpcChannels channels) {
+		return UserServiceGrpc.newFutureStub(channels.channel(CHANNEL));
 	}
 
 	@Bean
-	GrpcChannelConfigurer userServiceRetryConfigurer(UserLookupProperties properties) {
+	GrpcChannelCustomizer userServiceRetryCustomizer(UserLookupProperties properties) {
 		Map<String, ?> serviceConfig = retryServiceConfig(properties);
-		return (builder, name) -> {
+		return (name, builder) -> {
 			if (CHANNEL.equals(name)) {
 				builder.defaultServiceConfig(serviceConfig).enableRetry();
 			}
@@ -38,8 +38,9 @@ class UserServiceClientConfiguration {
 	}
 
 	/**
-	 * The service config (gRFC A6) of the channel: retry lookups that fail with UNAVAILABLE (an
-	 * instance going away, a connection refused), which round_robin sends to the next instance.
+	 * The service config (gRFC A6) of the channel: round_robin over every address of the target,
+	 * and retry lookups that fail with UNAVAILABLE (an instance going away, a connection refused),
+	 * which round_robin sends to the next instance.
 	 */
 	static Map<String, ?> retryServiceConfig(UserLookupProperties properties) {
 		Map<String, Object> methodConfig = new LinkedHashMap<>();
@@ -52,7 +53,8 @@ class UserServiceClientConfiguration {
 							"maxBackoff", seconds(Math.max(initialBackoff, 1000)), "backoffMultiplier", 2.0,
 							"retryableStatusCodes", List.of("UNAVAILABLE")));
 		}
-		return Map.of("methodConfig", List.of(methodConfig));
+		return Map.of("loadBalancingConfig", List.of(Map.of("round_robin", Map.of())), "methodConfig",
+				List.of(methodConfig));
 	}
 
 	private static String seconds(long millis) {

@@ -4,6 +4,8 @@ import dev.grpcplatform.chat.ChatServiceApplication;
 import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
+import org.springframework.util.ClassUtils;
+
 /**
  * chat-service started by the shared {@link RunningGrpcApplication} harness as {@code java -jar}
  * would under the {@code dev} profile, gRPC and the management port on free ports.
@@ -24,6 +26,21 @@ public final class ChatServiceUnderTest {
 			.properties("platform.grpc.health.refresh-interval=200ms", "spring.profiles.active=dev")
 			.properties(properties)
 			.start();
+	}
+
+	/**
+	 * Returns the property that points the service's user-service channel at a port on loopback, in
+	 * the key of the Spring Boot line the service is built on: net.devh's
+	 * {@code grpc.client.user-service.address} on 3.5, Spring Boot's
+	 * {@code spring.grpc.client.channel.user-service.target} on 4.1.
+	 * @param port the port of user-service (or of a fake)
+	 * @return a {@code key=value} property
+	 */
+	public static String userServiceAddress(int port) {
+		String address = "dns:///127.0.0.1:" + port;
+		return ClassUtils.isPresent("net.devh.boot.grpc.client.channelfactory.GrpcChannelFactory", null)
+				? "grpc.client.user-service.address=" + address
+				: "spring.grpc.client.channel.user-service.target=" + address;
 	}
 
 	/**

@@ -144,7 +144,7 @@ public final class FakeUserService implements AutoCloseable {
 	 * @return a {@code key=value} property
 	 */
 	public String addressProperty() {
-		return "grpc.client.user-service.address=dns:///127.0.0.1:" + this.port;
+		return ChatServiceUnderTest.userServiceAddress(this.port);
 	}
 
 	/**

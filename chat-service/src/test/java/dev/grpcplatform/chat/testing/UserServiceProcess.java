@@ -63,7 +63,9 @@ public final class UserServiceProcess implements AutoCloseable {
 			Path directory = Files.createTempDirectory("chat-service-user-service");
 			Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 			Process process = new ProcessBuilder(List.of(java.toString(), "-jar", jar.toString(),
+					// The gRPC port by net.devh's key (Spring Boot 3.5 line) and Spring Boot's own (4.1 line).
 					"--spring.profiles.active=dev", "--grpc.server.port=" + port, "--grpc.server.address=127.0.0.1",
+					"--spring.grpc.server.port=" + port, "--spring.grpc.server.address=127.0.0.1",
 					"--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
 					"--platform.grpc.health.refresh-interval=200ms",
 					"--user-service.embedded-postgres.data-directory=" + directory.resolve("pg")))
@@ -133,7 +135,7 @@ public final class UserServiceProcess implements AutoCloseable {
 	 * @return a {@code key=value} property
 	 */
 	public String addressProperty() {
-		return "grpc.client.user-service.address=dns:///127.0.0.1:" + this.port;
+		return ChatServiceUnderTest.userServiceAddress(this.port);
 	}
 
 	@Override

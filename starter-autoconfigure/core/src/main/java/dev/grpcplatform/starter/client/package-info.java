@@ -1,5 +1,6 @@
 /**
- * Client side: bearer tokens on outgoing calls and the credentials and TLS of channels by name.
+ * Client side: bearer tokens on outgoing calls, and channels by name with their credentials, TLS and
+ * customizers.
  */
 @NullMarked
 package dev.grpcplatform.starter.client;

@@ -1,7 +1,9 @@
 package dev.grpcplatform.starter.boot3.client;
 
+import dev.grpcplatform.starter.client.GrpcChannelCustomizer;
 import dev.grpcplatform.starter.client.GrpcChannels;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -9,12 +11,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import net.devh.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration;
+import net.devh.boot.grpc.client.channelfactory.GrpcChannelConfigurer;
 import net.devh.boot.grpc.client.channelfactory.GrpcChannelFactory;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
  * {@link GrpcChannels} on net.devh's channel factory, which keeps one channel per name
- * ({@code grpc.client.<name>.*}) and closes them with the context.
+ * ({@code grpc.client.<name>.*}) and closes them with the context, and of the
+ * {@link GrpcChannelCustomizer} beans, applied to every channel of that factory.
  */
 @AutoConfiguration(after = GrpcClientAutoConfiguration.class)
 @ConditionalOnClass(GrpcChannelFactory.class)
@@ -25,6 +29,11 @@ public final class GrpcChannelsAutoConfiguration {
 	@ConditionalOnMissingBean
 	GrpcChannels grpcChannels(GrpcChannelFactory channelFactory) {
 		return channelFactory::createChannel;
+	}
+
+	@Bean
+	GrpcChannelConfigurer grpcChannelCustomizersConfigurer(ObjectProvider<GrpcChannelCustomizer> customizers) {
+		return (builder, name) -> customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
 	}
 
 }

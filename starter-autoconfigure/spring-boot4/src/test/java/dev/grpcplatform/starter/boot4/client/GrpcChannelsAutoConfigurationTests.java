@@ -1,12 +1,17 @@
 package dev.grpcplatform.starter.boot4.client;
 
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import dev.grpcplatform.starter.client.GrpcChannelCustomizer;
 import dev.grpcplatform.starter.client.GrpcChannels;
 import dev.grpcplatform.starter.harness.RunningGrpcApplication;
+import dev.grpcplatform.starter.testing.UnavailableOnceServer;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +57,27 @@ class GrpcChannelsAutoConfigurationTests {
 		};
 		this.contextRunner.withBean(GrpcChannels.class, () -> own)
 			.run((context) -> assertThat(context.getBean(GrpcChannels.class)).isSameAs(own));
+	}
+
+	@Test
+	void customizerBeanAppliesToTheChannelOfItsName() throws IOException {
+		try (UnavailableOnceServer server = UnavailableOnceServer.start()) {
+			this.contextRunner.withPropertyValues("spring.grpc.client.channel.billing.target=static://127.0.0.1:" + server.port())
+				.withBean(GrpcChannelCustomizer.class, () -> UnavailableOnceServer.retryHealthChecksOf("billing"))
+				.run((context) -> assertThat(UnavailableOnceServer.check(context.getBean(GrpcChannels.class).channel("billing")))
+					.isEqualTo(ServingStatus.SERVING));
+		}
+	}
+
+	@Test
+	void customizerBeanLeavesChannelsOfOtherNamesAlone() throws IOException {
+		try (UnavailableOnceServer server = UnavailableOnceServer.start()) {
+			this.contextRunner.withPropertyValues("spring.grpc.client.channel.orders.target=static://127.0.0.1:" + server.port())
+				.withBean(GrpcChannelCustomizer.class, () -> UnavailableOnceServer.retryHealthChecksOf("billing"))
+				.run((context) -> assertThatExceptionOfType(StatusRuntimeException.class)
+					.isThrownBy(() -> UnavailableOnceServer.check(context.getBean(GrpcChannels.class).channel("orders")))
+					.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE)));
+		}
 	}
 
 }
