@@ -44,7 +44,7 @@ class GrpcChannelsAutoConfigurationTests {
 				assertThat(channel.authority()).isEqualTo("127.0.0.1:" + port);
 				assertThatExceptionOfType(StatusRuntimeException.class)
 					.isThrownBy(() -> HealthGrpc.newBlockingStub(channel)
-						.withDeadlineAfter(2, TimeUnit.SECONDS)
+						.withDeadlineAfter(30, TimeUnit.SECONDS)
 						.check(HealthCheckRequest.getDefaultInstance()))
 					.satisfies((ex) -> assertThat(ex.getStatus().getCode().name()).isEqualTo("UNAVAILABLE"));
 			});
