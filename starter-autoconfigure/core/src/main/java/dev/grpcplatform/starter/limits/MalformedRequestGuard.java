@@ -59,7 +59,11 @@ public final class MalformedRequestGuard extends BinaryLog {
 	}
 
 	private static <ReqT, RespT> MethodDescriptor<ReqT, RespT> guarded(MethodDescriptor<ReqT, RespT> method) {
-		return method.toBuilder().setRequestMarshaller(new TolerantMarshaller<>(method.getRequestMarshaller())).build();
+		MethodDescriptor.Marshaller<ReqT> marshaller = method.getRequestMarshaller();
+		// Keep the prototype visible: validation and other interceptors find the request type through it.
+		MethodDescriptor.Marshaller<ReqT> tolerant = (marshaller instanceof MethodDescriptor.PrototypeMarshaller<ReqT> prototype)
+				? new TolerantPrototypeMarshaller<>(prototype) : new TolerantMarshaller<>(marshaller);
+		return method.toBuilder().setRequestMarshaller(tolerant).build();
 	}
 
 	@Override
@@ -90,7 +94,7 @@ public final class MalformedRequestGuard extends BinaryLog {
 	 * Parses as the method's own marshaller does, but hands a failure to the listener of the call
 	 * (on the same thread, right after) instead of throwing it into grpc-java.
 	 */
-	private static final class TolerantMarshaller<T> implements MethodDescriptor.Marshaller<T> {
+	private static class TolerantMarshaller<T> implements MethodDescriptor.Marshaller<T> {
 
 		private final MethodDescriptor.Marshaller<T> delegate;
 
@@ -117,7 +121,32 @@ public final class MalformedRequestGuard extends BinaryLog {
 
 	}
 
-	private static final class GuardedHandler<ReqT, RespT> implements ServerCallHandler<ReqT, RespT> {
+	/**
+	 * {@link TolerantMarshaller} of a marshaller that has a message prototype, which it shows too.
+	 */
+	private static final class TolerantPrototypeMarshaller<T> extends TolerantMarshaller<T>
+			implements MethodDescriptor.PrototypeMarshaller<T> {
+
+		private final MethodDescriptor.PrototypeMarshaller<T> prototype;
+
+		TolerantPrototypeMarshaller(MethodDescriptor.PrototypeMarshaller<T> delegate) {
+			super(delegate);
+			this.prototype = delegate;
+		}
+
+		@Override
+		public @Nullable T getMessagePrototype() {
+			return this.prototype.getMessagePrototype();
+		}
+
+		@Override
+		public Class<T> getMessageClass() {
+			return this.prototype.getMessageClass();
+		}
+
+	}
+
+		private static final class GuardedHandler<ReqT, RespT> implements ServerCallHandler<ReqT, RespT> {
 
 		private final ServerCallHandler<ReqT, RespT> next;
 
