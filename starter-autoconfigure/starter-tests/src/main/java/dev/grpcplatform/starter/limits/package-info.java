@@ -1,5 +1,5 @@
 /**
- * Tests of the server's limits on the wire: malformed request bytes and the deadline policy.
+ * The starter's limits tests written once for every edge; each edge's build runs them.
  */
 @NullMarked
 package dev.grpcplatform.starter.limits;
