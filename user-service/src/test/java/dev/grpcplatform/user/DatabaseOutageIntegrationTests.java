@@ -1,11 +1,18 @@
 package dev.grpcplatform.user;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import dev.grpcplatform.proto.user.v1.CreateUserRequest;
 import dev.grpcplatform.proto.user.v1.GetUserRequest;
+import dev.grpcplatform.proto.user.v1.ImportUsersRequest;
+import dev.grpcplatform.proto.user.v1.ImportUsersResponse;
 import dev.grpcplatform.proto.user.v1.ListUsersRequest;
 import dev.grpcplatform.proto.user.v1.User;
 import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
@@ -84,6 +91,84 @@ class DatabaseOutageIntegrationTests {
 				.getUser();
 			assertThat(read).isEqualTo(user);
 		});
+	}
+
+	@Test
+	void importStreamCutByTheDatabaseStoppingKeepsItsStoredBatchesAndARerunCompletesItWithEveryUserOnce()
+			throws InterruptedException {
+		int total = 3000;
+		int stopAfter = 1500;
+		List<ImportUsersRequest> items = IntStream.range(0, total)
+			.mapToObj((i) -> Imports.item(CreateUserRequest.newBuilder()
+				.setName("Imported " + i)
+				.setEmail("imported-" + i + "@example.com")
+				.build()))
+			.toList();
+		CountDownLatch databaseStopped = new CountDownLatch(1);
+		// The client sends the first 1500 items, then waits until the database is stopped and sends the rest.
+		Iterator<ImportUsersRequest> pausing = new Iterator<>() {
+
+			private int next;
+
+			@Override
+			public boolean hasNext() {
+				return this.next < total;
+			}
+
+			@Override
+			public ImportUsersRequest next() {
+				if (this.next == stopAfter) {
+					try {
+						databaseStopped.await(2, TimeUnit.MINUTES);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+				return items.get(this.next++);
+			}
+
+		};
+		CompletableFuture<ImportUsersResponse> cut = CompletableFuture
+			.supplyAsync(() -> Imports.importUsers(UserServiceUnderTest.asyncStub(this.service), pausing));
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> this.database.queryForLong("SELECT count(*) FROM users") >= 1000);
+		long storedBeforeStop = this.database.queryForLong("SELECT count(*) FROM users");
+		this.database.stop();
+		databaseStopped.countDown();
+
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(cut::join)
+			.havingCause()
+			.isInstanceOfSatisfying(StatusRuntimeException.class, (ex) -> {
+				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+				assertThat(ex.getStatus().getDescription()).isEqualTo("database unavailable; retry later");
+			});
+
+		this.database.restart();
+		long kept = this.database.queryForLong("SELECT count(*) FROM users");
+		assertThat(kept).as("users of the batches stored before the database stopped")
+			.isGreaterThanOrEqualTo(storedBeforeStop)
+			.isLessThan(total);
+		// user-service stores an import in transactions of 500 items (UserImport.BATCH_SIZE)
+		assertThat(kept % 500).as("whole batches only").isZero();
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.service.health("") == ServingStatus.SERVING);
+
+		ImportUsersResponse rerun = await().atMost(Duration.ofSeconds(60))
+			.ignoreException(StatusRuntimeException.class)
+			.until(() -> Imports.importUsers(UserServiceUnderTest.asyncStub(this.service), items.iterator()),
+					(summary) -> summary != null);
+		assertThat(rerun.getCreatedCount()).isEqualTo(total - kept);
+		assertThat(rerun.getFailedCount()).isEqualTo(kept);
+		assertThat(rerun.getFailuresList()).allSatisfy((failure) -> {
+			assertThat(failure.getField()).isEqualTo("email");
+			assertThat(failure.getReason()).isEqualTo("email already exists");
+			assertThat(failure.getIndex()).isLessThan(kept);
+		});
+		assertThat(this.database.queryForLong("SELECT count(*) FROM users")).isEqualTo(total);
+		assertThat(this.database.queryForLong("SELECT count(DISTINCT email) FROM users")).isEqualTo(total);
+		System.out.printf("ImportUsers cut by PostgreSQL stopping: %d of %d users kept in whole batches, "
+				+ "UNAVAILABLE to the caller; the re-run created %d and reported %d as stored already; %d users "
+				+ "stored, each once%n", kept, total, rerun.getCreatedCount(), rerun.getFailedCount(), total);
 	}
 
 	private static void assertUnavailable(ThrowingCallable call) {

@@ -1,5 +1,7 @@
 package dev.grpcplatform.user.user;
 
+import java.security.MessageDigest;
+
 import build.buf.protovalidate.Validator;
 import dev.grpcplatform.proto.user.v1.CreateUserRequest;
 import dev.grpcplatform.proto.user.v1.CreateUserResponse;
@@ -58,9 +60,32 @@ public class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
 	@RequireScopes("users:write")
 	@Override
 	public void createUser(CreateUserRequest request, StreamObserver<CreateUserResponse> responses) {
-		StoredUser user = this.repository.insert(UserMessages.toNewUser(request));
+		StoredUser user = request.getIdempotencyKey().isEmpty() ? this.repository.insert(UserMessages.toNewUser(request))
+				: insertOnce(request);
 		responses.onNext(CreateUserResponse.newBuilder().setUser(UserMessages.toMessage(user)).build());
 		responses.onCompleted();
+	}
+
+	/**
+	 * Stores the user of a request with an idempotency key, or returns the user a first attempt of
+	 * the same request stored.
+	 */
+	private StoredUser insertOnce(CreateUserRequest request) {
+		String key = request.getIdempotencyKey();
+		byte[] fingerprint = UserMessages.fingerprint(request);
+		return this.repository.insertUnlessKeyStored(UserMessages.toNewUser(request), key, fingerprint)
+			.orElseGet(() -> {
+				byte[] stored = this.repository.findRequestFingerprint(key).orElseThrow();
+				if (!MessageDigest.isEqual(stored, fingerprint)) {
+					throw GrpcError.builder(Status.Code.INVALID_ARGUMENT,
+							"idempotency_key was used before for a request with other fields")
+						.reason("IDEMPOTENCY_KEY_REUSED")
+						.fieldViolation("idempotency_key", "was used before for a request with other fields")
+						.build()
+						.asException();
+				}
+				return this.repository.findByIdempotencyKey(key).orElseThrow();
+			});
 	}
 
 	@RequireScopes("users:read")

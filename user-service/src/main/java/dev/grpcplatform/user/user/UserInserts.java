@@ -1,6 +1,7 @@
 package dev.grpcplatform.user.user;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Inserts of users, with SQL that a derived repository method cannot express: the database
@@ -16,6 +17,23 @@ interface UserInserts {
 	 * @throws org.springframework.dao.DuplicateKeyException if another user has the same email
 	 */
 	StoredUser insert(StoredUser user);
+
+	/**
+	 * Stores a new user with an idempotency key, unless a user with that key is stored already.
+	 * @param user user without id
+	 * @param idempotencyKey the caller's key
+	 * @param requestFingerprint digest of the request without its key
+	 * @return the new user with its id and creation time, or empty if the key was stored before
+	 * @throws org.springframework.dao.DuplicateKeyException if another user has the same email
+	 */
+	Optional<StoredUser> insertUnlessKeyStored(StoredUser user, String idempotencyKey, byte[] requestFingerprint);
+
+	/**
+	 * Returns the request fingerprint stored with an idempotency key.
+	 * @param idempotencyKey the caller's key
+	 * @return the fingerprint, or empty if no user has that key
+	 */
+	Optional<byte[]> findRequestFingerprint(String idempotencyKey);
 
 	/**
 	 * Stores new users in one transaction; a user that cannot be stored is skipped and the others

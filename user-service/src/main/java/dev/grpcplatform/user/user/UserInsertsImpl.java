@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
@@ -21,6 +22,11 @@ class UserInsertsImpl implements UserInserts {
 
 	private static final String INSERT = "INSERT INTO users (name, email, status, roles, phone, metadata) "
 			+ "VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb))";
+
+	// Only a stored key is no error: a duplicate email with another key still is (ALREADY_EXISTS).
+	private static final String INSERT_WITH_KEY = "INSERT INTO users (name, email, status, roles, phone, metadata, "
+			+ "idempotency_key, request_fingerprint) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?) "
+			+ "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, created_at";
 
 	// No conflict target: covers the case-insensitive email index, the only unique one besides the id.
 	private static final String INSERT_UNLESS_DUPLICATE = INSERT + " ON CONFLICT DO NOTHING";
@@ -49,6 +55,27 @@ class UserInsertsImpl implements UserInserts {
 			Timestamp createdAt = resultSet.getTimestamp(2);
 			return user.stored(resultSet.getLong(1), createdAt.toInstant());
 		});
+	}
+
+	@Override
+	public Optional<StoredUser> insertUnlessKeyStored(StoredUser user, String idempotencyKey, byte[] requestFingerprint) {
+		List<StoredUser> inserted = this.jdbcTemplate.query((connection) -> {
+			PreparedStatement statement = connection.prepareStatement(INSERT_WITH_KEY);
+			setParameters(statement, user);
+			statement.setString(7, idempotencyKey);
+			statement.setBytes(8, requestFingerprint);
+			return statement;
+		}, (resultSet, row) -> user.stored(resultSet.getLong(1), resultSet.getTimestamp(2).toInstant()));
+		return inserted.stream().findFirst();
+	}
+
+	@Override
+	public Optional<byte[]> findRequestFingerprint(String idempotencyKey) {
+		return this.jdbcTemplate
+			.query("SELECT request_fingerprint FROM users WHERE idempotency_key = ?",
+					(resultSet, row) -> resultSet.getBytes(1), idempotencyKey)
+			.stream()
+			.findFirst();
 	}
 
 	@Override

@@ -1,7 +1,13 @@
 package dev.grpcplatform.user.user;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
 import java.time.Instant;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Timestamp;
 import dev.grpcplatform.proto.user.v1.CreateUserRequest;
 import dev.grpcplatform.proto.user.v1.User;
@@ -21,7 +27,26 @@ final class UserMessages {
 				new UserMetadata(request.getMetadataMap()));
 	}
 
-	static User toMessage(StoredUser user) {
+	/**
+	 * Returns the SHA-256 digest of the request without its idempotency key, in protobuf's
+	 * deterministic serialization (map entries ordered), so that a repeat of the same request has the
+	 * same fingerprint.
+	 */
+	static byte[] fingerprint(CreateUserRequest request) {
+		try {
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+			CodedOutputStream output = CodedOutputStream.newInstance(bytes);
+			output.useDeterministicSerialization();
+			request.toBuilder().clearIdempotencyKey().build().writeTo(output);
+			output.flush();
+			return MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
+		}
+		catch (IOException | NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Cannot fingerprint a request", ex);
+		}
+	}
+
+		static User toMessage(StoredUser user) {
 		User.Builder message = User.newBuilder()
 			.setId(user.id())
 			.setName(user.name())

@@ -17,6 +17,12 @@ interface UserRepository extends Repository<StoredUser, Long>, UserInserts {
 	Optional<StoredUser> findById(long id);
 
 	/**
+	 * Returns the user stored with the given idempotency key.
+	 */
+	@Query("SELECT * FROM users WHERE idempotency_key = :idempotencyKey")
+	Optional<StoredUser> findByIdempotencyKey(String idempotencyKey);
+
+	/**
 	 * Returns at most {@code limit} users with an id greater than {@code afterId}, by ascending id.
 	 */
 	@Query("SELECT * FROM users WHERE id > :afterId ORDER BY id LIMIT :limit")

@@ -116,6 +116,74 @@ class UserServiceIntegrationTests {
 	}
 
 	@Test
+	void createUserRepeatedWithItsIdempotencyKeyReturnsTheSameUserAndStoresItOnce() {
+		CreateUserRequest request = CreateUserRequest.newBuilder()
+			.setName("Ada")
+			.setEmail("ada@example.com")
+			.putMetadata("team", "engines")
+			.putMetadata("floor", "2")
+			.setIdempotencyKey("3f1c2a7e-create-ada")
+			.build();
+		User first = UserServiceUnderTest.blockingStub(app.service()).createUser(request).getUser();
+		User again = UserServiceUnderTest.blockingStub(app.service()).createUser(request).getUser();
+		assertThat(again).isEqualTo(first);
+		assertThat(app.database().queryForLong("SELECT count(*) FROM users")).isEqualTo(1);
+	}
+
+	@Test
+	void createUserWithAnIdempotencyKeyUsedForOtherFieldsFailsWithInvalidArgumentAndStoresNothing() {
+		CreateUserRequest request = CreateUserRequest.newBuilder()
+			.setName("Ada")
+			.setEmail("ada@example.com")
+			.setIdempotencyKey("key-1")
+			.build();
+		UserServiceUnderTest.blockingStub(app.service()).createUser(request);
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> UserServiceUnderTest.blockingStub(app.service())
+				.createUser(request.toBuilder().setName("Grace").setEmail("grace@example.com").build()))
+			.satisfies((ex) -> {
+				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+				assertThat(ex.getStatus().getDescription())
+					.isEqualTo("idempotency_key was used before for a request with other fields");
+				assertThat(errorInfo(ex).getReason()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+				assertThat(fieldsOf(ex)).containsExactly("idempotency_key");
+			});
+		assertThat(app.database().queryForLong("SELECT count(*) FROM users")).isEqualTo(1);
+	}
+
+	@Test
+	void createUserWithANewIdempotencyKeyButATakenEmailFailsWithAlreadyExists() {
+		create("Ada", "ada@example.com", UserStatus.USER_STATUS_ACTIVE);
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> UserServiceUnderTest.blockingStub(app.service())
+				.createUser(CreateUserRequest.newBuilder()
+					.setName("Ada")
+					.setEmail("ada@example.com")
+					.setIdempotencyKey("key-2")
+					.build()))
+			.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+		assertThat(app.database().queryForLong("SELECT count(*) FROM users")).isEqualTo(1);
+	}
+
+	@Test
+	void createUserWithAMalformedIdempotencyKeyFailsWithInvalidArgumentNamingIt() {
+		for (String key : List.of("two words", "x".repeat(129), "key\u0000")) {
+			assertThatExceptionOfType(StatusRuntimeException.class)
+				.isThrownBy(() -> UserServiceUnderTest.blockingStub(app.service())
+					.createUser(CreateUserRequest.newBuilder()
+						.setName("Ada")
+						.setEmail("ada@example.com")
+						.setIdempotencyKey(key)
+						.build()))
+				.satisfies((ex) -> {
+					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+					assertThat(fieldsOf(ex)).containsExactly("idempotency_key");
+				});
+		}
+		assertThat(app.database().queryForLong("SELECT count(*) FROM users")).isZero();
+	}
+
+	@Test
 	void createUserWithInvalidFieldsFailsWithInvalidArgumentNamingEachField() {
 		CreateUserRequest request = CreateUserRequest.newBuilder()
 			.setName("   ")

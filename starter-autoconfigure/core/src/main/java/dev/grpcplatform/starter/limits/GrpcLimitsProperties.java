@@ -1,13 +1,15 @@
 package dev.grpcplatform.starter.limits;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Limits of the gRPC server: message and metadata sizes, concurrency, keepalive, connection age and
- * the executor that runs handlers.
+ * Limits of the gRPC server: message and metadata sizes, call deadlines, concurrency, keepalive,
+ * connection age and the executor that runs handlers.
  *
  * <p>These take precedence over net.devh's equivalent {@code grpc.server.*} keys.
  */
@@ -34,6 +36,31 @@ public class GrpcLimitsProperties {
 	 * queue calls beyond it.
 	 */
 	private int maxConcurrentCallsPerConnection = 200;
+
+	/**
+	 * Longest deadline a call may run with, calls that come without one included: a longer one is
+	 * cut to this, and the call ends with DEADLINE_EXCEEDED when it passes. Unset leaves callers'
+	 * deadlines as they are.
+	 */
+	private Duration maxDeadline;
+
+	/**
+	 * Deadline given to unary calls that come without one; unset gives them none.
+	 */
+	private Duration defaultDeadline = Duration.ofSeconds(30);
+
+	/**
+	 * Deadline given to streaming calls (client, server and bidirectional streaming) that come
+	 * without one; unset leaves them open as long as both sides want, as chat-like streams need.
+	 */
+	private Duration streamingDefaultDeadline;
+
+	/**
+	 * Deadline settings per method ("package.Service/Method") or per service ("package.Service"):
+	 * default-deadline and max-deadline (zero means none), replacing the general ones for the
+	 * calls they name; a method's entry wins over its service's.
+	 */
+	private final Map<String, Deadlines> deadlines = new LinkedHashMap<>();
 
 	private final Keepalive keepalive = new Keepalive();
 
@@ -73,8 +100,71 @@ public class GrpcLimitsProperties {
 		this.maxConcurrentCallsPerConnection = maxConcurrentCallsPerConnection;
 	}
 
+	public Duration getMaxDeadline() {
+		return this.maxDeadline;
+	}
+
+	public void setMaxDeadline(Duration maxDeadline) {
+		this.maxDeadline = maxDeadline;
+	}
+
+	public Duration getDefaultDeadline() {
+		return this.defaultDeadline;
+	}
+
+	public void setDefaultDeadline(Duration defaultDeadline) {
+		this.defaultDeadline = defaultDeadline;
+	}
+
+	public Duration getStreamingDefaultDeadline() {
+		return this.streamingDefaultDeadline;
+	}
+
+	public void setStreamingDefaultDeadline(Duration streamingDefaultDeadline) {
+		this.streamingDefaultDeadline = streamingDefaultDeadline;
+	}
+
+	public Map<String, Deadlines> getDeadlines() {
+		return this.deadlines;
+	}
+
 	public Keepalive getKeepalive() {
 		return this.keepalive;
+	}
+
+	/**
+	 * Deadline settings of one method or service.
+	 */
+	public static class Deadlines {
+
+		/**
+		 * Deadline given to calls of this method or service that come without one; zero gives
+		 * them none. Unset keeps the general default of the call's shape.
+		 */
+		private Duration defaultDeadline;
+
+		/**
+		 * Longest deadline calls of this method or service may run with; zero removes the general
+		 * cap. Unset keeps the general max-deadline.
+		 */
+		private Duration maxDeadline;
+
+		public Duration getDefaultDeadline() {
+			return this.defaultDeadline;
+		}
+
+		public void setDefaultDeadline(Duration defaultDeadline) {
+			this.defaultDeadline = defaultDeadline;
+		}
+
+		public Duration getMaxDeadline() {
+			return this.maxDeadline;
+		}
+
+		public void setMaxDeadline(Duration maxDeadline) {
+			this.maxDeadline = maxDeadline;
+		}
+
 	}
 
 	public Connection getConnection() {

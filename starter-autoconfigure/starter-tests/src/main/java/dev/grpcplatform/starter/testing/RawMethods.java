@@ -8,8 +8,9 @@ import java.io.UncheckedIOException;
 import io.grpc.MethodDescriptor;
 
 /**
- * Unary methods of any name whose messages travel as raw bytes, for calls that no generated stub
- * makes: methods the server does not have, or names a hostile client chose.
+ * Methods of any name and call shape whose messages travel as raw bytes, for calls that no generated
+ * stub makes: methods the server does not have, names a hostile client chose, or bytes that are no
+ * valid message of the method's request type.
  */
 public final class RawMethods {
 
@@ -24,8 +25,18 @@ public final class RawMethods {
 	 * @return the method
 	 */
 	public static MethodDescriptor<byte[], byte[]> unary(String fullMethodName) {
+		return of(fullMethodName, MethodDescriptor.MethodType.UNARY);
+	}
+
+	/**
+	 * Returns a method of the given call shape that sends and receives raw bytes.
+	 * @param fullMethodName full name, {@code service/method}
+	 * @param type call shape
+	 * @return the method
+	 */
+	public static MethodDescriptor<byte[], byte[]> of(String fullMethodName, MethodDescriptor.MethodType type) {
 		return MethodDescriptor.<byte[], byte[]>newBuilder()
-			.setType(MethodDescriptor.MethodType.UNARY)
+			.setType(type)
 			.setFullMethodName(fullMethodName)
 			.setRequestMarshaller(BYTES)
 			.setResponseMarshaller(BYTES)

@@ -1,8 +1,10 @@
 package dev.grpcplatform.starter.boot3.limits;
 
+import dev.grpcplatform.starter.limits.GrpcDeadlinePolicy;
 import dev.grpcplatform.starter.limits.GrpcLimitsProperties;
 import dev.grpcplatform.starter.limits.GrpcServerExecutor;
 import dev.grpcplatform.starter.limits.GrpcServerLimits;
+import dev.grpcplatform.starter.limits.MalformedRequestGuard;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,7 +22,8 @@ import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * gRPC server's limits and of a bounded executor for its handlers.
+ * gRPC server's limits, of a bounded executor for its handlers, of the server's deadline policy and of
+ * {@code INVALID_ARGUMENT} for request bytes that do not parse as the method's request type.
  *
  * <p>grpc-java's default executor is an unbounded cached thread pool: under overload it creates a
  * thread per concurrent call. This one is bounded by {@code platform.grpc.limits.executor.max-threads},
@@ -41,6 +44,27 @@ public final class GrpcLimitsAutoConfiguration {
 	@Bean
 	GrpcServerConfigurer grpcServerLimitsConfigurer(GrpcServerLimits limits) {
 		return limits::apply;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MalformedRequestGuard grpcMalformedRequestGuard() {
+		return new MalformedRequestGuard();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GrpcDeadlinePolicy grpcDeadlinePolicy(GrpcLimitsProperties properties) {
+		return new GrpcDeadlinePolicy(properties);
+	}
+
+	@Bean
+	GrpcServerConfigurer grpcServerRequestPoliciesConfigurer(MalformedRequestGuard malformedRequestGuard,
+			GrpcDeadlinePolicy deadlinePolicy) {
+		return (builder) -> {
+			malformedRequestGuard.install(builder);
+			deadlinePolicy.install(builder);
+		};
 	}
 
 	@Configuration(proxyBeanMethods = false)

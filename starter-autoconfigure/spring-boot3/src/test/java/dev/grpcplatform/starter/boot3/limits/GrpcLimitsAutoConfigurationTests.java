@@ -3,9 +3,12 @@ package dev.grpcplatform.starter.boot3.limits;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 
+import dev.grpcplatform.starter.limits.GrpcDeadlinePolicy;
 import dev.grpcplatform.starter.limits.GrpcLimitsProperties;
 import dev.grpcplatform.starter.limits.GrpcServerExecutor;
 import dev.grpcplatform.starter.limits.GrpcServerLimits;
+import dev.grpcplatform.starter.limits.MalformedRequestGuard;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -15,6 +18,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 
 /**
  * Tests for {@link GrpcLimitsAutoConfiguration}.
@@ -27,7 +32,11 @@ class GrpcLimitsAutoConfigurationTests {
 	@Test
 	void limitsAndBoundedExecutorAreConfiguredByDefault() {
 		this.contextRunner.run((context) -> {
-			assertThat(context).hasSingleBean(GrpcServerLimits.class).hasSingleBean(GrpcServerConfigurer.class);
+			assertThat(context).hasSingleBean(GrpcServerLimits.class)
+				.hasSingleBean(MalformedRequestGuard.class)
+				.hasSingleBean(GrpcDeadlinePolicy.class);
+			assertThat(context.getBeansOfType(GrpcServerConfigurer.class)).containsOnlyKeys("grpcServerLimitsConfigurer",
+					"grpcServerRequestPoliciesConfigurer");
 			GrpcLimitsProperties properties = context.getBean(GrpcLimitsProperties.class);
 			assertThat(properties.getMaxInboundMessageSize().toMegabytes()).isEqualTo(4);
 			Executor executor = context.getBean(GrpcServerExecutor.class).getExecutor();
@@ -71,11 +80,42 @@ class GrpcLimitsAutoConfigurationTests {
 	}
 
 	@Test
+	void malformedRequestGuardAndDeadlinePolicyReachTheServerBuilder() {
+		this.contextRunner.run((context) -> {
+			NettyServerBuilder builder = mock(NettyServerBuilder.class);
+			context.getBean("grpcServerRequestPoliciesConfigurer", GrpcServerConfigurer.class).accept(builder);
+			verify(builder).setBinaryLog(context.getBean(MalformedRequestGuard.class));
+			verify(builder).intercept(context.getBean(GrpcDeadlinePolicy.class));
+		});
+	}
+
+	@Test
+	void userDeadlinePolicyAndGuardWin() {
+		GrpcDeadlinePolicy policy = new GrpcDeadlinePolicy(new GrpcLimitsProperties());
+		MalformedRequestGuard guard = new MalformedRequestGuard();
+		this.contextRunner.withBean(GrpcDeadlinePolicy.class, () -> policy)
+			.withBean(MalformedRequestGuard.class, () -> guard)
+			.run((context) -> {
+				assertThat(context.getBean(GrpcDeadlinePolicy.class)).isSameAs(policy);
+				assertThat(context.getBean(MalformedRequestGuard.class)).isSameAs(guard);
+			});
+	}
+
+	@Test
+	void zeroMaximumDeadlineFailsWithAClearMessage() {
+		this.contextRunner.withPropertyValues("platform.grpc.limits.max-deadline=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("platform.grpc.limits.max-deadline must be positive"));
+	}
+
+	@Test
 	void disabledByProperty() {
 		this.contextRunner.withPropertyValues("platform.grpc.limits.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(GrpcServerLimits.class)
 				.doesNotHaveBean(GrpcServerExecutor.class)
-				.doesNotHaveBean(GrpcServerConfigurer.class));
+				.doesNotHaveBean(GrpcServerConfigurer.class)
+				.doesNotHaveBean(MalformedRequestGuard.class)
+				.doesNotHaveBean(GrpcDeadlinePolicy.class));
 	}
 
 	@Test

@@ -1,9 +1,11 @@
 package dev.grpcplatform.starter.boot4.limits;
 
 import dev.grpcplatform.starter.boot4.PlatformServerBuilderCustomizer;
+import dev.grpcplatform.starter.limits.GrpcDeadlinePolicy;
 import dev.grpcplatform.starter.limits.GrpcLimitsProperties;
 import dev.grpcplatform.starter.limits.GrpcServerExecutor;
 import dev.grpcplatform.starter.limits.GrpcServerLimits;
+import dev.grpcplatform.starter.limits.MalformedRequestGuard;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,7 +22,8 @@ import org.springframework.grpc.server.ServerBuilderCustomizer;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * gRPC server's limits and of a bounded executor for its handlers.
+ * gRPC server's limits, of a bounded executor for its handlers, of the server's deadline policy and of
+ * {@code INVALID_ARGUMENT} for request bytes that do not parse as the method's request type.
  *
  * <p>Spring Boot leaves the executor to grpc-java's unbounded cached thread pool (unless a
  * {@code GrpcServerExecutorProvider} bean exists): under overload it creates a thread per concurrent
@@ -44,6 +47,27 @@ public final class GrpcLimitsAutoConfiguration {
 	@Bean
 	PlatformServerBuilderCustomizer<?> grpcServerLimitsCustomizer(GrpcServerLimits limits) {
 		return PlatformServerBuilderCustomizer.of(limits::apply);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MalformedRequestGuard grpcMalformedRequestGuard() {
+		return new MalformedRequestGuard();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GrpcDeadlinePolicy grpcDeadlinePolicy(GrpcLimitsProperties properties) {
+		return new GrpcDeadlinePolicy(properties);
+	}
+
+	@Bean
+	PlatformServerBuilderCustomizer<?> grpcServerRequestPoliciesCustomizer(MalformedRequestGuard malformedRequestGuard,
+			GrpcDeadlinePolicy deadlinePolicy) {
+		return PlatformServerBuilderCustomizer.of((builder) -> {
+			malformedRequestGuard.install(builder);
+			deadlinePolicy.install(builder);
+		});
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -2,8 +2,11 @@ package dev.grpcplatform.starter.boot4.limits;
 
 import dev.grpcplatform.starter.boot4.BootGrpcContextRunners;
 import dev.grpcplatform.starter.boot4.PlatformServerBuilderCustomizer;
+import dev.grpcplatform.starter.limits.GrpcDeadlinePolicy;
+import dev.grpcplatform.starter.limits.GrpcLimitsProperties;
 import dev.grpcplatform.starter.limits.GrpcServerExecutor;
 import dev.grpcplatform.starter.limits.GrpcServerLimits;
+import dev.grpcplatform.starter.limits.MalformedRequestGuard;
 import dev.grpcplatform.starter.testing.EchoGrpcService;
 import io.grpc.ServerBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -35,7 +38,7 @@ class GrpcLimitsAutoConfigurationTests {
 			assertThat(context).hasSingleBean(GrpcServerLimits.class).hasSingleBean(GrpcServerExecutor.class);
 			assertThat(context.getBean(GrpcServerLifecycle.class).isRunning()).isTrue();
 			NettyServerBuilder builder = mock(NettyServerBuilder.class);
-			customize(context.getBean(PlatformServerBuilderCustomizer.class), builder);
+			customize(context.getBean("grpcServerLimitsCustomizer", PlatformServerBuilderCustomizer.class), builder);
 			verify(builder).maxInboundMessageSize(1024);
 			verify(builder).executor(context.getBean(GrpcServerExecutor.class).getExecutor());
 			verify(builder).maxConcurrentCallsPerConnection(anyInt());
@@ -46,7 +49,7 @@ class GrpcLimitsAutoConfigurationTests {
 	void limitsReachInProcessServersToo() {
 		this.contextRunner.run((context) -> {
 			InProcessServerBuilder builder = mock(InProcessServerBuilder.class);
-			customize(context.getBean(PlatformServerBuilderCustomizer.class), builder);
+			customize(context.getBean("grpcServerLimitsCustomizer", PlatformServerBuilderCustomizer.class), builder);
 			verify(builder).executor(context.getBean(GrpcServerExecutor.class).getExecutor());
 		});
 	}
@@ -76,6 +79,36 @@ class GrpcLimitsAutoConfigurationTests {
 		GrpcServerExecutor user = GrpcServerExecutor.of(Runnable::run);
 		this.contextRunner.withBean(GrpcServerExecutor.class, () -> user)
 			.run((context) -> assertThat(context.getBean(GrpcServerExecutor.class)).isSameAs(user));
+	}
+
+	@Test
+	void malformedRequestGuardAndDeadlinePolicyReachTheServerBuilder() {
+		this.contextRunner.run((context) -> {
+			NettyServerBuilder builder = mock(NettyServerBuilder.class);
+			customize(context.getBean("grpcServerRequestPoliciesCustomizer", PlatformServerBuilderCustomizer.class),
+					builder);
+			verify(builder).setBinaryLog(context.getBean(MalformedRequestGuard.class));
+			verify(builder).intercept(context.getBean(GrpcDeadlinePolicy.class));
+		});
+	}
+
+	@Test
+	void userDeadlinePolicyAndGuardWin() {
+		GrpcDeadlinePolicy policy = new GrpcDeadlinePolicy(new GrpcLimitsProperties());
+		MalformedRequestGuard guard = new MalformedRequestGuard();
+		this.contextRunner.withBean(GrpcDeadlinePolicy.class, () -> policy)
+			.withBean(MalformedRequestGuard.class, () -> guard)
+			.run((context) -> {
+				assertThat(context.getBean(GrpcDeadlinePolicy.class)).isSameAs(policy);
+				assertThat(context.getBean(MalformedRequestGuard.class)).isSameAs(guard);
+			});
+	}
+
+	@Test
+	void zeroMaximumDeadlineFailsWithAClearMessage() {
+		this.contextRunner.withPropertyValues("platform.grpc.limits.max-deadline=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("platform.grpc.limits.max-deadline must be positive"));
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
