@@ -64,7 +64,8 @@ public final class UserServiceProcess implements AutoCloseable {
 			Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 			Process process = new ProcessBuilder(List.of(java.toString(), "-jar", jar.toString(),
 					"--spring.profiles.active=dev", "--grpc.server.port=" + port, "--grpc.server.address=127.0.0.1",
-					"--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
+					"--server.port=0", "--server.address=127.0.0.1", "--management.server.port=0",
+					"--management.server.address=127.0.0.1", "--spring.main.banner-mode=off",
 					"--platform.grpc.health.refresh-interval=200ms",
 					"--user-service.embedded-postgres.data-directory=" + directory.resolve("pg")))
 				.redirectErrorStream(true)
