@@ -5,12 +5,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.function.Function;
 
+import dev.grpcplatform.starter.internal.BridgedPeer;
 import dev.grpcplatform.starter.server.GrpcCallAttributes;
 import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -94,7 +96,8 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 		String callerRequestId = RequestIds.fromCaller(headers.get(this.requestIdKey));
 		GrpcCallAttributes attributes = new GrpcCallAttributes();
 		attributes.setRequestId((callerRequestId != null) ? callerRequestId : RequestIds.generate());
-		return new AccessLogTracer(this, fullMethodName, attributes, callerRequestId != null);
+		return new AccessLogTracer(this, fullMethodName, attributes, callerRequestId != null,
+				headers.get(BridgedPeer.KEY));
 	}
 
 	private boolean isEnabled() {
@@ -230,9 +233,13 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 		// A method the server serves: its name is an identifier, not arbitrary caller input.
 		private volatile boolean methodKnown;
 
+		// The HTTP client's address when the call came in over gRPC-Web or JSON.
+		private final @Nullable String bridgedPeer;
+
 		AccessLogTracer(GrpcAccessLog accessLog, String fullMethodName, GrpcCallAttributes attributes,
-				boolean callerRequestId) {
+				boolean callerRequestId, @Nullable String bridgedPeer) {
 			this.accessLog = accessLog;
+			this.bridgedPeer = bridgedPeer;
 			this.fullMethodName = fullMethodName;
 			this.attributes = attributes;
 			this.callerRequestId = callerRequestId;
@@ -248,7 +255,8 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory {
 
 		@Override
 		public void serverCallStarted(ServerCallInfo<?, ?> callInfo) {
-			this.peer = callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+			this.peer = BridgedPeer.resolve(callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+					this.bridgedPeer);
 			this.methodKnown = true;
 		}
 

@@ -3,6 +3,7 @@ package dev.grpcplatform.starter.tracing;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
+import dev.grpcplatform.starter.internal.BridgedPeer;
 import dev.grpcplatform.starter.internal.GrpcTracingContext;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -13,6 +14,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -56,7 +58,7 @@ public class TracingServerStreamTracerFactory extends ServerStreamTracer.Factory
 				span.setAttribute(GrpcTracing.RPC_METHOD, method);
 			}
 		}
-		return new SpanTracer(span, parent.with(span));
+		return new SpanTracer(span, parent.with(span), headers.get(BridgedPeer.KEY));
 	}
 
 	/**
@@ -76,9 +78,13 @@ public class TracingServerStreamTracerFactory extends ServerStreamTracer.Factory
 
 		private final Context context;
 
-		SpanTracer(Span span, Context context) {
+		// The HTTP client's address when the call came in over gRPC-Web or JSON.
+		private final @Nullable String bridgedPeer;
+
+		SpanTracer(Span span, Context context, @Nullable String bridgedPeer) {
 			this.span = span;
 			this.context = context;
+			this.bridgedPeer = bridgedPeer;
 		}
 
 		@Override
@@ -89,9 +95,11 @@ public class TracingServerStreamTracerFactory extends ServerStreamTracer.Factory
 		@Override
 		public void serverCallStarted(ServerCallInfo<?, ?> callInfo) {
 			if (this.span.isRecording()) {
-				SocketAddress remote = callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-				if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-					this.span.setAttribute(GrpcTracing.NETWORK_PEER_ADDRESS, inet.getAddress().getHostAddress());
+				SocketAddress remote = BridgedPeer.resolve(callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+						this.bridgedPeer);
+				if (remote instanceof InetSocketAddress inet) {
+					this.span.setAttribute(GrpcTracing.NETWORK_PEER_ADDRESS,
+							(inet.getAddress() != null) ? inet.getAddress().getHostAddress() : inet.getHostString());
 					this.span.setAttribute(GrpcTracing.NETWORK_PEER_PORT, (long) inet.getPort());
 				}
 			}
