@@ -1,7 +1,7 @@
 // The chat page: joins a room with SubscribeRoom (server streaming) and posts with SendRoomMessage
 // (unary), both over gRPC-Web to the server that served the page. Under the dev profile the server
 // mints a development token (POST /dev/token); otherwise the page asks for one.
-import { createClient, ConnectError } from '@connectrpc/connect';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcWebTransport } from '@connectrpc/connect-web';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 
@@ -82,6 +82,9 @@ function onEvent(event) {
   switch (event.event.case) {
     case 'joined':
       members.clear();
+      if (event.event.value.replayedCount > 0n) {
+        append('event', `${event.event.value.replayedCount} messages missed while away`);
+      }
       for (const member of event.event.value.members) {
         members.set(member.userId, member);
       }
@@ -95,6 +98,7 @@ function onEvent(event) {
       break;
     case 'message': {
       const message = event.event.value;
+      lastMessage = message;
       append('message', message.text, { sender: message.sender, at: message.sentAt, messageId: message.messageId });
       break;
     }
@@ -116,43 +120,70 @@ function onEvent(event) {
   }
 }
 
+/** Last message shown: where a subscription that broke resumes. */
+let lastMessage;
+
 async function join(roomId, userId) {
   subscription?.abort();
   const controller = new AbortController();
   subscription = controller;
   me = userId;
+  lastMessage = undefined;
   $('messages').replaceChildren();
   members.clear();
   renderMembers();
   status(`Joining ${roomId}...`);
-  try {
-    for await (const response of client.subscribeRoom({ join: { roomId, userId } },
-      { headers: authorization(), signal: controller.signal })) {
-      onEvent(response.event);
+  // UNAVAILABLE means "join again" (the contract's advice): after a pause, resuming after the last
+  // message shown, so that nothing is missed or shown twice.
+  for (let attempt = 1; !controller.signal.aborted; attempt++) {
+    const resume = lastMessage
+      ? { resumeAfterMessageId: lastMessage.messageId, resumeAfterSequence: lastMessage.sequence }
+      : {};
+    try {
+      for await (const response of client.subscribeRoom({ join: { roomId, userId, ...resume } },
+        { headers: authorization(), signal: controller.signal })) {
+        attempt = 0;
+        onEvent(response.event);
+      }
+      status('The server ended the subscription', true);
+      break;
+    } catch (error) {
+      if (controller.signal.aborted) {
+        break;
+      }
+      const connectError = ConnectError.from(error);
+      if (connectError.code !== Code.Unavailable || attempt >= 8) {
+        status(describe(error), true);
+        break;
+      }
+      status(`${describe(error)}; joining again (${attempt})`, true);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 8000)));
     }
-    status('The server ended the subscription', true);
-  } catch (error) {
-    if (!controller.signal.aborted) {
-      status(describe(error), true);
-    }
-  } finally {
-    if (subscription === controller) {
-      $('text').disabled = true;
-      $('send-button').disabled = true;
-      document.body.dataset.joined = 'false';
-    }
+  }
+  if (subscription === controller) {
+    $('text').disabled = true;
+    $('send-button').disabled = true;
+    document.body.dataset.joined = 'false';
   }
 }
 
 let sent = 0;
 
 async function send(text) {
-  const roomId = $('room').value;
-  try {
-    await client.sendRoomMessage({ roomId, userId: me, message: { text, clientMessageId: `page-${++sent}` } },
-      { headers: authorization() });
-  } catch (error) {
-    status(describe(error), true);
+  const request = { roomId: $('room').value, userId: me, message: { text, clientMessageId: `page-${++sent}` } };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.sendRoomMessage(request, { headers: authorization() });
+      return;
+    } catch (error) {
+      // UNAVAILABLE: the sender could not be looked up in time or the broker not reached; the
+      // contract says retry. (A post the broker took just before it failed would show twice.)
+      if (ConnectError.from(error).code !== Code.Unavailable || attempt >= 5) {
+        status(describe(error), true);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
   }
 }
 
