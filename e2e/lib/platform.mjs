@@ -68,6 +68,17 @@ export function requireExecutable(name, hint) {
   throw new Error(`'${name}' is needed by the end-to-end tests and is not on the PATH: ${hint}`);
 }
 
+/**
+ * The Chromium the browser tests drive: $E2E_CHROMIUM, else Debian's chromium on the PATH; fails
+ * (never skips) with what to install.
+ */
+export function requireChromium() {
+  if (process.env.E2E_CHROMIUM) {
+    return process.env.E2E_CHROMIUM;
+  }
+  return requireExecutable('chromium', "install the Debian package 'chromium' (./platform test does)");
+}
+
 /** The java of $JAVA_HOME, else the one on the PATH. */
 export function javaExecutable() {
   if (process.env.JAVA_HOME) {
@@ -272,10 +283,11 @@ export async function fetchText(url) {
 }
 
 /**
- * A service jar run with java -jar under the dev profile, gRPC and Actuator on free loopback ports.
+ * A service jar run with java -jar under the dev profile, gRPC, the application's HTTP port (JSON,
+ * gRPC-Web, the chat page) and Actuator on free loopback ports.
  */
 class ServiceProcess extends ManagedProcess {
-  constructor(name, jar, { grpcPort, managementPort, properties = [], postgresDataDirectory, workDirectory }) {
+  constructor(name, jar, { grpcPort, httpPort, managementPort, properties = [], postgresDataDirectory, workDirectory }) {
     super(name, javaExecutable(), [
       // Startup speed over peak throughput: the suite makes a few hundred calls.
       '-XX:TieredStopAtLevel=1',
@@ -286,8 +298,10 @@ class ServiceProcess extends ManagedProcess {
       '--spring.grpc.server.address=127.0.0.1',
       `--grpc.server.port=${grpcPort}`,
       '--grpc.server.address=127.0.0.1',
-      `--server.port=${managementPort}`,
+      `--server.port=${httpPort}`,
       '--server.address=127.0.0.1',
+      `--management.server.port=${managementPort}`,
+      '--management.server.address=127.0.0.1',
       '--spring.main.banner-mode=off',
       ...properties,
     ], { postgresDataDirectory, workDirectory });
@@ -298,6 +312,8 @@ class ServiceProcess extends ManagedProcess {
     /** host:port of the management (Actuator) server, as Prometheus scrapes it. */
     this.managementAddress = `127.0.0.1:${managementPort}`;
     this.managementUrl = `http://${this.managementAddress}`;
+    /** The application's HTTP port: JSON transcoding, gRPC-Web and the chat page. */
+    this.httpUrl = `http://127.0.0.1:${httpPort}`;
   }
 
   /** Actuator readiness answers 200: the gRPC server is up and gRPC health is SERVING. */
@@ -321,11 +337,12 @@ export async function startServices() {
   javaExecutable();
   const userJar = jars.userService;
   const chatJar = jars.chatService;
-  const [userGrpc, userManagement, chatGrpc, chatManagement] = await freePorts(4);
+  const [userGrpc, userManagement, chatGrpc, chatManagement, userHttp, chatHttp] = await freePorts(6);
   const workDirectory = mkdtempSync(path.join(os.tmpdir(), 'grpc-platform-e2e-'));
   const postgresDataDirectory = path.join(workDirectory, 'user-service-pg');
   const userService = new ServiceProcess('user-service', userJar, {
     grpcPort: userGrpc,
+    httpPort: userHttp,
     managementPort: userManagement,
     postgresDataDirectory,
     workDirectory,
@@ -333,6 +350,7 @@ export async function startServices() {
   });
   const chatService = new ServiceProcess('chat-service', chatJar, {
     grpcPort: chatGrpc,
+    httpPort: chatHttp,
     managementPort: chatManagement,
     properties: [
       `--spring.grpc.client.channel.user-service.target=static://${userService.address}`,

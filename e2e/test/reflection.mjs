@@ -162,7 +162,7 @@ export function reflectionTests(platform) {
     assert.equal(file.name, USER_FILE);
     assert.equal(file.package, 'platform.user.v1');
     assert.equal(file.syntax, 'proto3');
-    assert.deepEqual(file.dependency, ['buf/validate/validate.proto', 'google/protobuf/timestamp.proto']);
+    assert.deepEqual(file.dependency, ['buf/validate/validate.proto', 'google/api/annotations.proto', 'google/protobuf/timestamp.proto']);
     assert.deepEqual(file.service.map((service) => service.name), ['UserService']);
     const type = (name) => `.platform.user.v1.${name}`;
     assert.deepEqual(describeService(file, 'UserService'), [
@@ -185,6 +185,8 @@ export function reflectionTests(platform) {
     assertSelfContained(files, USER_FILE);
     assert.deepEqual(files.map((file) => file.name).sort(), [
       'buf/validate/validate.proto',
+      'google/api/annotations.proto',
+      'google/api/http.proto',
       'google/protobuf/descriptor.proto',
       'google/protobuf/duration.proto',
       'google/protobuf/field_mask.proto',
@@ -243,7 +245,7 @@ export function reflectionTests(platform) {
     await closeOk(stream);
   });
 
-  it('chat-service describes ChatService/Chat as bidirectional streaming', async () => {
+  it('chat-service describes ChatService: Chat bidirectional, SubscribeRoom server-streaming, SendRoomMessage unary', async () => {
     const stream = open('chat');
     const files = await stream.fileContainingSymbol('platform.chat.v1.ChatService');
     assertSelfContained(files, CHAT_FILE);
@@ -255,6 +257,18 @@ export function reflectionTests(platform) {
       output: '.platform.chat.v1.ChatResponse',
       clientStreaming: true,
       serverStreaming: true,
+    }, {
+      name: 'SubscribeRoom',
+      input: '.platform.chat.v1.SubscribeRoomRequest',
+      output: '.platform.chat.v1.SubscribeRoomResponse',
+      clientStreaming: false,
+      serverStreaming: true,
+    }, {
+      name: 'SendRoomMessage',
+      input: '.platform.chat.v1.SendRoomMessageRequest',
+      output: '.platform.chat.v1.SendRoomMessageResponse',
+      clientStreaming: false,
+      serverStreaming: false,
     }]);
     // The request is a oneof of a join and a message to send.
     const request = messageOf(file, 'ChatRequest');

@@ -93,6 +93,11 @@ spec:
             - name: grpc
               containerPort: {{ .Values.ports.grpc }}
               protocol: TCP
+            {{- if include "grpc-service.httpEnabled" . }}
+            - name: http
+              containerPort: {{ .Values.ports.http }}
+              protocol: TCP
+            {{- end }}
             - name: management
               containerPort: {{ .Values.ports.management }}
               protocol: TCP

@@ -199,6 +199,14 @@ jwt-public-key.pem.
 {{- end -}}
 
 {{/*
+"true" when gRPC-Web or HTTP/JSON is enabled (http.grpcWeb.enabled, http.json.enabled): only then
+do the container, the Service and the NetworkPolicy open the application's HTTP port.
+*/}}
+{{- define "grpc-service.httpEnabled" -}}
+{{- if or .Values.http.grpcWeb.enabled .Values.http.json.enabled -}}true{{- end -}}
+{{- end -}}
+
+{{/*
 Spring properties of the release (the ConfigMap's application.yaml). The chart sets the ports,
 health service names, shutdown grace period, connections and JWT settings from their values;
 `config` adds any other property and may not set one of these.
@@ -209,7 +217,13 @@ health service names, shutdown grace period, connections and JWT settings from t
 default build) and net.devh's (Spring Boot 3.5); each line reads its own keys and ignores the other's. */ -}}
 {{- $_ := set $props "spring.grpc.server.port" (int .Values.ports.grpc) -}}
 {{- $_ := set $props "grpc.server.port" (int .Values.ports.grpc) -}}
-{{- $_ := set $props "server.port" (int .Values.ports.management) -}}
+{{- $_ := set $props "server.port" (int .Values.ports.http) -}}
+{{- $_ := set $props "management.server.port" (int .Values.ports.management) -}}
+{{- $_ := set $props "platform.grpc.http.grpc-web.enabled" .Values.http.grpcWeb.enabled -}}
+{{- $_ := set $props "platform.grpc.http.json.enabled" .Values.http.json.enabled -}}
+{{- if .Values.http.cors.allowedOrigins -}}
+{{- $_ := set $props "platform.grpc.http.cors.allowed-origins" (join "," .Values.http.cors.allowedOrigins) -}}
+{{- end -}}
 {{- $_ := set $props "platform.grpc.health.liveness-service-name" .Values.health.livenessService -}}
 {{- $_ := set $props "platform.grpc.health.readiness-service-name" .Values.health.readinessService -}}
 {{- $_ := set $props "platform.grpc.shutdown.grace-period" (printf "%ds" (int .Values.shutdown.gracePeriodSeconds)) -}}
@@ -238,7 +252,7 @@ default build) and net.devh's (Spring Boot 3.5); each line reads its own keys an
 {{- if $jwt.audiences -}}
 {{- $_ := set $props "platform.grpc.security.jwt.audiences" (join "," $jwt.audiences) -}}
 {{- end -}}
-{{- $managed := list "spring.grpc.server.port" "grpc.server.port" "server.port" "platform.grpc.health.liveness-service-name" "platform.grpc.health.readiness-service-name" "platform.grpc.shutdown.grace-period" "platform.grpc.security.jwt.jwk-set-uri" "platform.grpc.security.jwt.public-key-location" "platform.grpc.security.jwt.issuer" "platform.grpc.security.jwt.audiences" -}}
+{{- $managed := list "spring.grpc.server.port" "grpc.server.port" "server.port" "management.server.port" "platform.grpc.http.grpc-web.enabled" "platform.grpc.http.json.enabled" "platform.grpc.http.cors.allowed-origins" "platform.grpc.health.liveness-service-name" "platform.grpc.health.readiness-service-name" "platform.grpc.shutdown.grace-period" "platform.grpc.security.jwt.jwk-set-uri" "platform.grpc.security.jwt.public-key-location" "platform.grpc.security.jwt.issuer" "platform.grpc.security.jwt.audiences" -}}
 {{- if .Values.database -}}
 {{- $managed = concat $managed (list "spring.datasource.url" "spring.datasource.username") -}}
 {{- end -}}

@@ -1,6 +1,8 @@
 {{/*
 Ingress: the gRPC port from pods labelled "<fullname>-client: true" in the release namespace, from
 the peers of each networkPolicy.ingress.callers entry and from networkPolicy.ingress.grpcFrom; the
+application's HTTP port (gRPC-Web, HTTP/JSON), only when one of them is enabled, from the same
+labelled pods and networkPolicy.ingress.httpFrom (e.g. the ingress controller's namespace); the
 management port from networkPolicy.ingress.managementFrom (the monitoring namespace by default).
 Egress: cluster DNS, PostgreSQL and Redis on their ports, each of grpcChannels on its port, the token
 issuer's key set (HTTPS) when security.jwt.jwkSetUri is set, and networkPolicy.egress.extra. The
@@ -40,6 +42,18 @@ spec:
       ports:
         - port: {{ .Values.ports.grpc }}
           protocol: TCP
+    {{- if include "grpc-service.httpEnabled" . }}
+    - from:
+        - podSelector:
+            matchLabels:
+              {{- include "grpc-service.clientLabel" . | nindent 14 }}
+        {{- with $np.ingress.httpFrom }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      ports:
+        - port: {{ .Values.ports.http }}
+          protocol: TCP
+    {{- end }}
     {{- with $np.ingress.managementFrom }}
     - from:
         {{- toYaml . | nindent 8 }}

@@ -6,6 +6,9 @@
 gRPC (plaintext HTTP/2):
   {{ $fullname }}.{{ .Release.Namespace }}.svc:{{ .Values.ports.grpc }}            one address, connection-level balancing
   dns:///{{ include "grpc-service.headlessName" . }}.{{ .Release.Namespace }}.svc:{{ .Values.ports.grpc }}   every ready pod, for client-side round_robin
+{{- if include "grpc-service.httpEnabled" . }}
+HTTP ({{ if .Values.http.grpcWeb.enabled }}gRPC-Web{{ end }}{{ if and .Values.http.grpcWeb.enabled .Values.http.json.enabled }}, {{ end }}{{ if .Values.http.json.enabled }}HTTP/JSON{{ end }}): http://{{ $fullname }}.{{ .Release.Namespace }}.svc:{{ .Values.ports.http }}
+{{- end }}
 Management (Actuator): port {{ .Values.ports.management }}, metrics at {{ .Values.metrics.path }}.
 {{- with .Values.grpcChannels }}
 

@@ -1,7 +1,7 @@
 {{/*
 Two Services over the same pods. The ClusterIP Service gives one stable address (connection-level
-balancing: a gRPC client keeps its HTTP/2 connection to one pod) and carries the management port
-for scraping. The headless Service resolves to every ready pod's IP, for clients that balance
+balancing: a gRPC client keeps its HTTP/2 connection to one pod), the application's HTTP port when
+gRPC-Web or HTTP/JSON is enabled, and the management port for scraping. The headless Service resolves to every ready pod's IP, for clients that balance
 calls themselves ("dns:///<name>-headless:<port>" with the round_robin policy).
 */}}
 {{- define "grpc-service.services" -}}
@@ -28,6 +28,13 @@ spec:
       targetPort: grpc
       protocol: TCP
       appProtocol: {{ .Values.service.appProtocol }}
+    {{- if include "grpc-service.httpEnabled" . }}
+    - name: http
+      port: {{ .Values.ports.http }}
+      targetPort: http
+      protocol: TCP
+      appProtocol: http
+    {{- end }}
     - name: management
       port: {{ .Values.ports.management }}
       targetPort: management

@@ -50,10 +50,10 @@ class DeploymentConsistencyTests {
 	 * starter's documented {@code platform.grpc.*} keys.
 	 */
 	static final List<DeployedService> services = List.of(
-			new DeployedService("user-service", 9090, 8081,
+			new DeployedService("user-service", 9090, 8080, 8081,
 					List.of("spring.datasource.url", "spring.datasource.username", "spring.datasource.password"),
 					Map.of()),
-			new DeployedService("chat-service", 9091, 8082,
+			new DeployedService("chat-service", 9091, 8083, 8082,
 					List.of("spring.data.redis.host", "spring.data.redis.port", "spring.data.redis.password", "chat.broker.type",
 							"spring.grpc.client.channel.user-service.target", "grpc.client.user-service.address"),
 					Map.of("user-service", "user-service")));
@@ -64,7 +64,7 @@ class DeploymentConsistencyTests {
 	 * with -Pboot3).
 	 */
 	static final List<String> DEPLOYMENT_PROPERTIES = List.of("spring.config.additional-location",
-			"spring.grpc.server.port", "grpc.server.port", "server.port");
+			"spring.grpc.server.port", "grpc.server.port", "server.port", "management.server.port");
 
 	/** Where each Spring Boot line binds its client channels: Spring Boot 4.1, net.devh (3.5). */
 	static final List<String> CHANNEL_MAPS = List.of("spring.grpc.client.channel", "grpc.client");
@@ -80,7 +80,10 @@ class DeploymentConsistencyTests {
 		Map<String, String> configuration = Project.flatten(Project.yaml(service.applicationYaml()));
 		assertThat(configuration).containsEntry("spring.grpc.server.port", String.valueOf(service.grpcPort()))
 			.containsEntry("grpc.server.port", String.valueOf(service.grpcPort()))
-			.containsEntry("server.port", String.valueOf(service.managementPort()));
+			.containsEntry("server.port", String.valueOf(service.httpPort()))
+			.containsEntry("management.server.port", String.valueOf(service.managementPort()))
+			.containsEntry("platform.grpc.http.grpc-web.enabled", "true")
+			.containsEntry("platform.grpc.http.json.enabled", "true");
 	}
 
 	@ParameterizedTest
@@ -88,26 +91,30 @@ class DeploymentConsistencyTests {
 	void chartUsesTheServicePortsEverywhere(DeployedService service) {
 		JsonNode values = Project.yaml("helm/" + service.name() + "/values.yaml");
 		assertThat(values.at("/ports/grpc").asInt()).isEqualTo(service.grpcPort());
+		assertThat(values.at("/ports/http").asInt()).isEqualTo(service.httpPort());
 		assertThat(values.at("/ports/management").asInt()).isEqualTo(service.managementPort());
 
 		HelmCharts.Rendered rendered = HelmCharts.render(service.name(), null);
 		Container container = HelmChartBehaviourTests.container(rendered);
 		assertThat(container.getPorts()).extracting((port) -> port.getName() + "/" + port.getContainerPort())
-			.containsExactly("grpc/" + service.grpcPort(), "management/" + service.managementPort());
+			.containsExactly("grpc/" + service.grpcPort(), "http/" + service.httpPort(),
+					"management/" + service.managementPort());
 		assertThat(List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe()))
 			.allSatisfy((probe) -> assertThat(probe.getGrpc().getPort()).isEqualTo(service.grpcPort()));
 		assertThat(HelmChartBehaviourTests.applicationProperties(rendered, service.name()))
 			.containsEntry("spring.grpc.server.port", String.valueOf(service.grpcPort()))
 			.containsEntry("grpc.server.port", String.valueOf(service.grpcPort()))
-			.containsEntry("server.port", String.valueOf(service.managementPort()));
+			.containsEntry("server.port", String.valueOf(service.httpPort()))
+			.containsEntry("management.server.port", String.valueOf(service.managementPort()));
 		assertThat(rendered.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
 			.containsEntry("prometheus.io/port", String.valueOf(service.managementPort()));
 		assertThat(rendered.named(Service.class, service.name()).getSpec().getPorts())
 			.extracting((port) -> port.getName() + "/" + port.getPort())
-			.containsExactly("grpc/" + service.grpcPort(), "management/" + service.managementPort());
+			.containsExactly("grpc/" + service.grpcPort(), "http/" + service.httpPort(),
+					"management/" + service.managementPort());
 		assertThat(rendered.one(NetworkPolicy.class).getSpec().getIngress())
 			.extracting((rule) -> rule.getPorts().get(0).getPort().getIntVal())
-			.containsExactly(service.grpcPort(), service.managementPort());
+			.containsExactly(service.grpcPort(), service.httpPort(), service.managementPort());
 		Pod testHook = HelmCharts.testHook(service.name(), null);
 		assertThat(testHook.getSpec().getContainers().get(0).getArgs()).anySatisfy(
 				(arg) -> assertThat(arg).endsWith(":" + service.grpcPort()));
@@ -119,11 +126,13 @@ class DeploymentConsistencyTests {
 		JsonNode compose = ComposeFileTests.compose().at("/services/" + service.name());
 		assertThat(ComposeFileTests.texts(compose.get("ports"))).containsExactly(
 				"127.0.0.1:" + service.grpcPort() + ":" + service.grpcPort(),
+				"127.0.0.1:" + service.httpPort() + ":" + service.httpPort(),
 				"127.0.0.1:" + service.managementPort() + ":" + service.managementPort());
 		assertThat(compose.at("/healthcheck/test").toString())
 			.contains("/dev/tcp/127.0.0.1/" + service.managementPort() + " ");
 		assertThat(compose.at("/build/args/SERVICE").asText()).isEqualTo(service.name());
 		assertThat(compose.at("/build/args/GRPC_PORT").asText()).isEqualTo(String.valueOf(service.grpcPort()));
+		assertThat(compose.at("/build/args/HTTP_PORT").asText()).isEqualTo(String.valueOf(service.httpPort()));
 		assertThat(compose.at("/build/args/MANAGEMENT_PORT").asText()).isEqualTo(String.valueOf(service.managementPort()));
 		List<String> targets = new ArrayList<>();
 		Project.yaml("deploy/prometheus/prometheus.yml").get("scrape_configs").forEach((job) -> {
@@ -371,11 +380,12 @@ class DeploymentConsistencyTests {
 	 * share its name.
 	 * @param name the service's name
 	 * @param grpcPort its grpc.server.port
-	 * @param managementPort its server.port (Actuator)
+	 * @param httpPort its server.port: the application's HTTP port (gRPC-Web, HTTP/JSON)
+	 * @param managementPort its management.server.port (Actuator)
 	 * @param deploymentProperties properties a deployment may set that application.yaml does not list
 	 * @param clientChannels gRPC client channel names (as in {@code @GrpcClient}) to the service they call
 	 */
-	record DeployedService(String name, int grpcPort, int managementPort, List<String> deploymentProperties,
+	record DeployedService(String name, int grpcPort, int httpPort, int managementPort, List<String> deploymentProperties,
 			Map<String, String> clientChannels) {
 
 		String applicationYaml() {

@@ -88,9 +88,12 @@ class DockerfileTests {
 	}
 
 	@Test
-	void buildStagePackagesTheChosenServiceWithTheMavenWrapperAndNoNode() {
+	void buildStagePackagesTheChosenServiceWithTheMavenWrapperAndNodeOnlyForTheChatPage() {
 		assertThat(instructions("ARG")).extracting(Instruction::arguments).contains("SERVICE=user-service");
-		Instruction build = instructions("RUN").get(0);
+		// Node.js and npm from the base image's distribution build chat-service's page (chat-service/web).
+		assertThat(instructions("RUN").get(0).arguments()).contains("apt-get install -y --no-install-recommends nodejs npm");
+		assertThat(Project.read("chat-service/pom.xml")).contains("<id>build-chat-page</id>");
+		Instruction build = instructions("RUN").get(1);
 		assertThat(build.arguments()).contains("./mvnw")
 			.contains("-pl \"${SERVICE}\" -am")
 			.contains("-P '!install-buf'")

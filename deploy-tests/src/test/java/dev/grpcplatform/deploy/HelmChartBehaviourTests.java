@@ -156,13 +156,15 @@ class HelmChartBehaviourTests {
 	void clusterIpAndHeadlessServicesExposeTheGrpcPort(String chart) {
 		JsonNode values = values(chart);
 		int grpcPort = values.at("/ports/grpc").asInt();
+		int httpPort = values.at("/ports/http").asInt();
 		int managementPort = values.at("/ports/management").asInt();
 		HelmCharts.Rendered rendered = HelmCharts.render(chart, null);
 		Service clusterIp = rendered.named(Service.class, chart);
 		assertThat(clusterIp.getSpec().getType()).isEqualTo("ClusterIP");
 		assertThat(clusterIp.getSpec().getPorts())
 			.extracting(ServicePort::getName, ServicePort::getPort, ServicePort::getAppProtocol)
-			.containsExactly(tuple("grpc", grpcPort, "kubernetes.io/h2c"), tuple("management", managementPort, "http"));
+			.containsExactly(tuple("grpc", grpcPort, "kubernetes.io/h2c"), tuple("http", httpPort, "http"),
+					tuple("management", managementPort, "http"));
 		Service headless = rendered.named(Service.class, chart + "-headless");
 		assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
 		assertThat(headless.getSpec().getPublishNotReadyAddresses()).isFalse();
@@ -367,6 +369,57 @@ class HelmChartBehaviourTests {
 			.all(PodDisruptionBudget.class)).isEmpty();
 	}
 
+	@ParameterizedTest
+	@FieldSource("charts")
+	void theHttpPortIsOpenedOnlyWhileGrpcWebOrJsonIsEnabledAndActuatorKeepsItsOwnPort(String chart) {
+		JsonNode values = values(chart);
+		int httpPort = values.at("/ports/http").asInt();
+		int managementPort = values.at("/ports/management").asInt();
+		assertThat(httpPort).isNotEqualTo(managementPort);
+		HelmCharts.Rendered enabled = HelmCharts.render(chart, null,
+				"networkPolicy.ingress.httpFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=ingress-nginx",
+				"http.cors.allowedOrigins[0]=https://app.example.com");
+		assertThat(applicationProperties(enabled, chart)).containsEntry("server.port", String.valueOf(httpPort))
+			.containsEntry("management.server.port", String.valueOf(managementPort))
+			.containsEntry("platform.grpc.http.grpc-web.enabled", "true")
+			.containsEntry("platform.grpc.http.json.enabled", "true")
+			.containsEntry("platform.grpc.http.cors.allowed-origins", "https://app.example.com");
+		NetworkPolicyIngressRule httpRule = enabled.one(NetworkPolicy.class)
+			.getSpec()
+			.getIngress()
+			.stream()
+			.filter((rule) -> ports(rule.getPorts()).equals(List.of("TCP/" + httpPort)))
+			.findFirst()
+			.orElseThrow();
+		assertThat(httpRule.getFrom()).hasSize(2);
+		assertThat(httpRule.getFrom().get(1).getNamespaceSelector().getMatchLabels())
+			.containsEntry("kubernetes.io/metadata.name", "ingress-nginx");
+
+		HelmCharts.Rendered onlyGrpcWeb = HelmCharts.render(chart, null, "http.json.enabled=false");
+		assertThat(applicationProperties(onlyGrpcWeb, chart)).containsEntry("platform.grpc.http.json.enabled", "false");
+		assertThat(container(onlyGrpcWeb).getPorts()).extracting((port) -> port.getName()).contains("http");
+
+		HelmCharts.Rendered disabled = HelmCharts.render(chart, null, "http.grpcWeb.enabled=false", "http.json.enabled=false");
+		assertThat(applicationProperties(disabled, chart)).containsEntry("platform.grpc.http.grpc-web.enabled", "false")
+			.containsEntry("platform.grpc.http.json.enabled", "false")
+			.doesNotContainKey("platform.grpc.http.cors.allowed-origins")
+			.containsEntry("management.server.port", String.valueOf(managementPort));
+		assertThat(container(disabled).getPorts()).extracting((port) -> port.getName())
+			.containsExactly("grpc", "management");
+		assertThat(disabled.named(Service.class, chart).getSpec().getPorts()).extracting(ServicePort::getName)
+			.containsExactly("grpc", "management");
+		assertThat(disabled.one(NetworkPolicy.class).getSpec().getIngress())
+			.noneSatisfy((rule) -> assertThat(ports(rule.getPorts())).contains("TCP/" + httpPort));
+	}
+
+	@ParameterizedTest
+	@FieldSource("charts")
+	void aCorsOriginThatIsNotAnOriginIsRefusedBeforeAnythingIsRendered(String chart) {
+		assertThat(HelmCharts.renderError(chart, null, "http.cors.allowedOrigins[0]=*")).contains("allowedOrigins");
+		assertThat(HelmCharts.renderError(chart, null, "http.cors.allowedOrigins[0]=https://app.example.com/path"))
+			.contains("allowedOrigins");
+	}
+
 	@Test
 	void networkPolicyLetsInAllowedCallersAndMonitoringAndLetsOutDnsAndPostgresql() {
 		HelmCharts.Rendered rendered = HelmCharts.render("user-service", null);
@@ -375,12 +428,16 @@ class HelmChartBehaviourTests {
 		assertThat(policy.getSpec().getPodSelector().getMatchLabels())
 			.isEqualTo(rendered.one(Deployment.class).getSpec().getSelector().getMatchLabels());
 		List<NetworkPolicyIngressRule> ingress = policy.getSpec().getIngress();
-		assertThat(ingress).hasSize(2);
+		assertThat(ingress).hasSize(3);
 		assertThat(ports(ingress.get(0).getPorts())).containsExactly("TCP/9090");
 		assertThat(ingress.get(0).getFrom()).extracting((peer) -> peer.getPodSelector().getMatchLabels())
 			.containsExactly(Map.of("user-service-client", "true"), Map.of("app.kubernetes.io/name", "chat-service"));
-		assertThat(ports(ingress.get(1).getPorts())).containsExactly("TCP/8081");
-		assertThat(ingress.get(1).getFrom()).singleElement()
+		// The HTTP port (JSON, gRPC-Web), enabled in the sample: from the client-labelled pods only by default.
+		assertThat(ports(ingress.get(1).getPorts())).containsExactly("TCP/8080");
+		assertThat(ingress.get(1).getFrom()).extracting((peer) -> peer.getPodSelector().getMatchLabels())
+			.containsExactly(Map.of("user-service-client", "true"));
+		assertThat(ports(ingress.get(2).getPorts())).containsExactly("TCP/8081");
+		assertThat(ingress.get(2).getFrom()).singleElement()
 			.satisfies((peer) -> assertThat(peer.getNamespaceSelector().getMatchLabels())
 				.containsEntry("kubernetes.io/metadata.name", "monitoring"));
 		List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
@@ -602,7 +659,11 @@ class HelmChartBehaviourTests {
 		assertThat(defaults).contains(chart + "." + HelmCharts.NAMESPACE + ".svc:" + grpcPort)
 			.contains("dns:///" + chart + "-headless." + HelmCharts.NAMESPACE + ".svc:" + grpcPort)
 			.contains("helm test " + chart)
+			.contains("HTTP (gRPC-Web, HTTP/JSON): http://" + chart + "." + HelmCharts.NAMESPACE + ".svc:"
+					+ values(chart).at("/ports/http").asInt())
 			.contains("WARNING: no JWT key is configured");
+		assertThat(HelmCharts.notes(chart, null, "http.grpcWeb.enabled=false", "http.json.enabled=false"))
+			.doesNotContain("HTTP (");
 		String production = HelmCharts.notes(chart, "ci/production-values.yaml");
 		assertThat(production).doesNotContain("WARNING");
 	}

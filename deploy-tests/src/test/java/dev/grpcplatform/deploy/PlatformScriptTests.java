@@ -33,8 +33,8 @@ class PlatformScriptTests {
 		Run run = run(bin, true, "test");
 		assertThat(run.exitCode()).isEqualTo(1);
 		assertThat(run.stdout()).isEmpty();
-		assertThat(run.stderr()).isEqualTo("./platform test: missing Debian packages: prometheus redis-server; "
-				+ "install them with: sudo apt-get install -y prometheus redis-server\n");
+		assertThat(run.stderr()).isEqualTo("./platform test: missing Debian packages: prometheus redis-server chromium; "
+				+ "install them with: sudo apt-get install -y prometheus redis-server chromium\n");
 		assertThat(run.seconds()).as("seconds until it stopped").isLessThan(20);
 	}
 
@@ -43,12 +43,12 @@ class PlatformScriptTests {
 		Run run = run(bin(), true, "test");
 		assertThat(run.exitCode()).isEqualTo(1);
 		assertThat(run.stderr()).startsWith(
-				"./platform test: missing Debian packages: openjdk-17-jdk-headless nodejs npm prometheus redis-server;");
+				"./platform test: missing Debian packages: openjdk-17-jdk-headless nodejs npm prometheus redis-server chromium;");
 	}
 
 	@Test
 	void withEveryToolPresentItRunsMavenVerifyWithTheArgumentsGiven() throws Exception {
-		Path bin = bin("javac", "node", "npm", "promtool", "prometheus", "redis-server");
+		Path bin = bin("javac", "node", "npm", "promtool", "prometheus", "redis-server", "chromium");
 		Files.writeString(this.directory.resolve("mvnw"), "#!/bin/sh\necho \"mvnw $*\"\n");
 		Files.setPosixFilePermissions(this.directory.resolve("mvnw"), PosixFilePermissions.fromString("rwxr-xr-x"));
 		Run run = run(bin, false, "test", "-pl", "proto");

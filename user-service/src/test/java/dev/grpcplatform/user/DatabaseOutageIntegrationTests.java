@@ -64,7 +64,7 @@ class DatabaseOutageIntegrationTests {
 			.createUser(CreateUserRequest.newBuilder().setName("Ada").setEmail("ada@example.com").build())
 			.getUser();
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.service.health("") == ServingStatus.SERVING);
-		assertThat(this.service.httpStatus("/actuator/health/readiness")).isEqualTo(200);
+		assertThat(UserServiceUnderTest.managementStatus(this.service, "/actuator/health/readiness")).isEqualTo(200);
 
 		this.database.stop();
 
@@ -79,12 +79,12 @@ class DatabaseOutageIntegrationTests {
 			.iterator()));
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> this.service.health("") == ServingStatus.NOT_SERVING);
-		assertThat(this.service.httpStatus("/actuator/health/readiness")).isEqualTo(503);
+		assertThat(UserServiceUnderTest.managementStatus(this.service, "/actuator/health/readiness")).isEqualTo(503);
 
 		this.database.restart();
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.service.health("") == ServingStatus.SERVING);
-		assertThat(this.service.httpStatus("/actuator/health/readiness")).isEqualTo(200);
+		assertThat(UserServiceUnderTest.managementStatus(this.service, "/actuator/health/readiness")).isEqualTo(200);
 		await().atMost(Duration.ofSeconds(30)).ignoreException(StatusRuntimeException.class).untilAsserted(() -> {
 			User read = stub.withDeadlineAfter(10, TimeUnit.SECONDS)
 				.getUser(GetUserRequest.newBuilder().setId(user.getId()).build())

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import com.google.protobuf.Timestamp;
 import dev.grpcplatform.chat.broker.ChatBroker;
@@ -85,10 +86,11 @@ public class ChatRooms implements DisposableBean {
 	/**
 	 * Creates the outbox of a new stream, with the configured capacity and overflow policy.
 	 * @param responses the stream
+	 * @param sink writes one event to the stream, in its response type
 	 * @return the outbox
 	 */
-	MemberOutbox newOutbox(ServerCallStreamObserver<ChatResponse> responses) {
-		return new MemberOutbox(responses, this.properties.getQueueCapacity(), this.properties.getOverflow());
+	MemberOutbox newOutbox(ServerCallStreamObserver<?> responses, Consumer<ChatResponse> sink) {
+		return new MemberOutbox(responses, sink, this.properties.getQueueCapacity(), this.properties.getOverflow());
 	}
 
 	/**
@@ -159,15 +161,28 @@ public class ChatRooms implements DisposableBean {
 	 * @throws dev.grpcplatform.chat.broker.BrokerUnavailableException if the broker cannot be reached
 	 */
 	void send(Membership membership, SendMessage send) {
+		send(membership.roomId(), membership.member(), send);
+	}
+
+	/**
+	 * Posts a message to a room as a member, present in it or not (SendRoomMessage).
+	 * @param roomId the room
+	 * @param sender who sends it
+	 * @param send the message
+	 * @return the message as posted, without its sequence (the broker numbers it)
+	 * @throws dev.grpcplatform.chat.broker.BrokerUnavailableException if the broker cannot be reached
+	 */
+	ChatMessage send(String roomId, Member sender, SendMessage send) {
 		ChatMessage message = ChatMessage.newBuilder()
 			.setMessageId(this.messageIds.next())
-			.setRoomId(membership.roomId())
-			.setSender(membership.member())
+			.setRoomId(roomId)
+			.setSender(sender)
 			.setText(send.getText())
 			.setSentAt(now())
 			.setClientMessageId(send.getClientMessageId())
 			.build();
-		this.broker.post(membership.roomId(), message);
+		this.broker.post(roomId, message);
+		return message;
 	}
 
 	private static RuntimeException notInHistory(JoinRoom join) {

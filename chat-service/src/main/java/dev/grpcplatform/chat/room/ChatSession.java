@@ -1,6 +1,7 @@
 package dev.grpcplatform.chat.room;
 
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 import dev.grpcplatform.chat.broker.BrokerUnavailableException;
 import dev.grpcplatform.chat.users.UserDirectory;
@@ -8,17 +9,20 @@ import dev.grpcplatform.proto.chat.v1.ChatRequest;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
 import dev.grpcplatform.proto.chat.v1.JoinRoom;
 import dev.grpcplatform.proto.chat.v1.Member;
+import dev.grpcplatform.proto.chat.v1.SubscribeRoomRequest;
+import dev.grpcplatform.proto.chat.v1.SubscribeRoomResponse;
 import dev.grpcplatform.starter.errors.GrpcError;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 /**
- * One Chat stream: the join, the messages of the member, and its leave.
+ * One Chat stream, or one SubscribeRoom call: the join, the messages of the member, and its leave.
  *
- * <p>Requests are asked from the client one at a time, the next one only when the previous one is
- * handled: the join's user lookup runs without holding a thread, and messages sent right after the
- * join wait in the transport until the member is in the room.
+ * <p>On a Chat stream, requests are asked from the client one at a time, the next one only when
+ * the previous one is handled: the join's user lookup runs without holding a thread, and messages
+ * sent right after the join wait in the transport until the member is in the room. A SubscribeRoom
+ * call is a session whose only request is its join and that ends only when the client cancels.
  */
 final class ChatSession implements StreamObserver<ChatRequest> {
 
@@ -28,7 +32,12 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 
 	}
 
-	private final ServerCallStreamObserver<ChatResponse> responses;
+	private final ServerCallStreamObserver<?> responses;
+
+	/**
+	 * Whether the client streams requests (Chat), asked for one at a time.
+	 */
+	private final boolean clientStreams;
 
 	private final ChatRooms rooms;
 
@@ -45,15 +54,45 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 	// Guarded by this.
 	private Membership membership;
 
-	ChatSession(ServerCallStreamObserver<ChatResponse> responses, ChatRooms rooms, UserDirectory users) {
+	private ChatSession(ServerCallStreamObserver<?> responses, Consumer<ChatResponse> sink, boolean clientStreams,
+			ChatRooms rooms, UserDirectory users) {
 		this.responses = responses;
+		this.clientStreams = clientStreams;
 		this.rooms = rooms;
 		this.users = users;
-		this.outbox = rooms.newOutbox(responses);
+		this.outbox = rooms.newOutbox(responses, sink);
 		this.outbox.onEnded(this::endedByOutbox);
-		responses.disableAutoRequest();
 		responses.setOnCancelHandler(this::cancelled);
+	}
+
+	/**
+	 * Starts the session of a Chat stream: asks the client for its first request, the join.
+	 * @param responses the stream
+	 * @param rooms the rooms
+	 * @param users the user lookups
+	 * @return the session, the stream's request observer
+	 */
+	static ChatSession chat(ServerCallStreamObserver<ChatResponse> responses, ChatRooms rooms, UserDirectory users) {
+		responses.disableAutoRequest();
+		ChatSession session = new ChatSession(responses, responses::onNext, true, rooms, users);
 		responses.request(1);
+		return session;
+	}
+
+	/**
+	 * Starts the session of a SubscribeRoom call: joins as the request says; the events go out
+	 * wrapped in SubscribeRoomResponse until the client cancels.
+	 * @param request the call's request
+	 * @param responses the call
+	 * @param rooms the rooms
+	 * @param users the user lookups
+	 */
+	static void subscribe(SubscribeRoomRequest request, ServerCallStreamObserver<SubscribeRoomResponse> responses,
+			ChatRooms rooms, UserDirectory users) {
+		ChatSession session = new ChatSession(responses,
+				(event) -> responses.onNext(SubscribeRoomResponse.newBuilder().setEvent(event).build()), false, rooms,
+				users);
+		session.onNext(ChatRequest.newBuilder().setJoin(request.getJoin()).build());
 	}
 
 	@Override
@@ -142,7 +181,7 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 			}
 		}
 		if (stay) {
-			this.responses.request(1);
+			requestNext();
 			return;
 		}
 		this.rooms.leave(joined);
@@ -163,7 +202,13 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 			fail((ex instanceof BrokerUnavailableException) ? brokerUnavailable() : ex);
 			return;
 		}
-		this.responses.request(1);
+		requestNext();
+	}
+
+	private void requestNext() {
+		if (this.clientStreams) {
+			this.responses.request(1);
+		}
 	}
 
 	@Override
@@ -226,7 +271,7 @@ final class ChatSession implements StreamObserver<ChatRequest> {
 		return (this.membership != null) ? this.membership.roomId() : "";
 	}
 
-	private static Throwable brokerUnavailable() {
+	static Throwable brokerUnavailable() {
 		return GrpcError.builder(Status.Code.UNAVAILABLE, "chat broker unavailable; retry later")
 			.reason("BROKER_UNAVAILABLE")
 			.build()

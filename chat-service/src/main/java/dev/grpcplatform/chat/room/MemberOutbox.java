@@ -2,6 +2,7 @@ package dev.grpcplatform.chat.room;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Consumer;
 
 import dev.grpcplatform.chat.room.RoomProperties.OverflowPolicy;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
@@ -26,7 +27,15 @@ import io.grpc.stub.ServerCallStreamObserver;
  */
 final class MemberOutbox {
 
-	private final ServerCallStreamObserver<ChatResponse> responses;
+	/**
+	 * The call: readiness, cancellation and its end.
+	 */
+	private final ServerCallStreamObserver<?> responses;
+
+	/**
+	 * Writes one event to the call, in the call's response type.
+	 */
+	private final Consumer<ChatResponse> sink;
 
 	private final int capacity;
 
@@ -81,8 +90,18 @@ final class MemberOutbox {
 	 */
 	private boolean done;
 
-	MemberOutbox(ServerCallStreamObserver<ChatResponse> responses, int capacity, OverflowPolicy overflow) {
+	/**
+	 * Creates the outbox of a call.
+	 * @param responses the call
+	 * @param sink writes one event to the call: the event itself for Chat, wrapped for
+	 * SubscribeRoom
+	 * @param capacity events that may wait for the member
+	 * @param overflow what happens when more would
+	 */
+	MemberOutbox(ServerCallStreamObserver<?> responses, Consumer<ChatResponse> sink, int capacity,
+			OverflowPolicy overflow) {
 		this.responses = responses;
+		this.sink = sink;
 		this.capacity = capacity;
 		this.overflow = overflow;
 		responses.setOnReadyHandler(this::drain);
@@ -293,7 +312,7 @@ final class MemberOutbox {
 					this.responses.onCompleted();
 					return;
 				}
-				this.responses.onNext(next);
+				this.sink.accept(next);
 			}
 		}
 		catch (RuntimeException ex) {

@@ -19,9 +19,12 @@ import dev.grpcplatform.starter.harness.RunningGrpcApplication;
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatRequest;
 import dev.grpcplatform.proto.chat.v1.ChatResponse;
+import dev.grpcplatform.proto.chat.v1.ChatServiceGrpc;
 import dev.grpcplatform.proto.chat.v1.JoinRoom;
 import dev.grpcplatform.proto.chat.v1.Joined;
 import dev.grpcplatform.proto.chat.v1.Member;
+import dev.grpcplatform.proto.chat.v1.SendMessage;
+import dev.grpcplatform.proto.chat.v1.SendRoomMessageRequest;
 import dev.grpcplatform.starter.security.DevelopmentTokens;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -105,6 +108,33 @@ class RedisBrokerIntegrationTests {
 				}
 				assertThat(messages).extracting(ChatMessage::getMessageId).doesNotHaveDuplicates();
 			}
+		}
+	}
+
+	@Test
+	void aSubscriberOnOneInstanceAndAChatMemberOnTheOtherSeeEachOthersMessagesJoinsAndLeaves() {
+		ChatServiceGrpc.ChatServiceBlockingStub sendToSecond = ChatServiceGrpc.newBlockingStub(second.newChannel(TOKEN));
+		try (ChatClient grace = ChatClient.subscribe(first.newChannel(TOKEN), "browser", 2);
+				ChatClient ada = ChatClient.open(second.newChannel(TOKEN))) {
+			grace.awaitJoined();
+			assertThat(ada.join("browser", 1).awaitJoined().getMembersList())
+				.containsExactlyInAnyOrder(member(1, "Ada"), member(2, "Grace"));
+			assertThat(grace.next(ChatResponse::hasMemberJoined).getMemberJoined().getMember()).isEqualTo(member(1, "Ada"));
+			int perSender = 30;
+			for (int i = 0; i < perSender; i++) {
+				ada.send("ada " + i);
+				sendToSecond.sendRoomMessage(SendRoomMessageRequest.newBuilder()
+					.setRoomId("browser")
+					.setUserId(2)
+					.setMessage(SendMessage.newBuilder().setText("grace " + i))
+					.build());
+			}
+			for (ChatClient member : List.of(ada, grace)) {
+				assertThat(ChatClient.textsBySender(member.awaitMessages(2 * perSender)))
+					.isEqualTo(Map.of(1L, ChatClient.numbered("ada", perSender), 2L, ChatClient.numbered("grace", perSender)));
+			}
+			grace.cancel();
+			assertThat(ada.next(ChatResponse::hasMemberLeft).getMemberLeft().getMember()).isEqualTo(member(2, "Grace"));
 		}
 	}
 

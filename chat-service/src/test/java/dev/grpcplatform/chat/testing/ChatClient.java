@@ -3,13 +3,18 @@ package dev.grpcplatform.chat.testing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import dev.grpcplatform.proto.chat.v1.ChatMessage;
 import dev.grpcplatform.proto.chat.v1.ChatRequest;
@@ -18,6 +23,8 @@ import dev.grpcplatform.proto.chat.v1.ChatServiceGrpc;
 import dev.grpcplatform.proto.chat.v1.JoinRoom;
 import dev.grpcplatform.proto.chat.v1.Joined;
 import dev.grpcplatform.proto.chat.v1.SendMessage;
+import dev.grpcplatform.proto.chat.v1.SubscribeRoomRequest;
+import dev.grpcplatform.proto.chat.v1.SubscribeRoomResponse;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -25,7 +32,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 
 /**
- * One Chat stream seen from the client, on a raw {@link ClientCall}: requests are sent from the
+ * One Chat stream (or SubscribeRoom call) seen from the client, on a raw {@link ClientCall}: requests are sent from the
  * test thread; responses are asked from the server only as the test says ({@link #read()} for a
  * member that keeps reading, nothing for one that never reads).
  */
@@ -36,7 +43,12 @@ public final class ChatClient implements AutoCloseable {
 	 */
 	public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-	private final ClientCall<ChatRequest, ChatResponse> call;
+	private final ClientCall<?, ?> call;
+
+	/**
+	 * Sends a request on a Chat stream; fails on a SubscribeRoom call, whose only request is sent.
+	 */
+	private final Consumer<ChatRequest> sender;
 
 	private final BlockingQueue<ChatResponse> responses = new LinkedBlockingQueue<>();
 
@@ -47,12 +59,26 @@ public final class ChatClient implements AutoCloseable {
 	private volatile boolean reading;
 
 	private ChatClient(Channel channel) {
-		this.call = channel.newCall(ChatServiceGrpc.getChatMethod(), CallOptions.DEFAULT);
-		this.call.start(new ClientCall.Listener<>() {
+		ClientCall<ChatRequest, ChatResponse> chat = channel.newCall(ChatServiceGrpc.getChatMethod(), CallOptions.DEFAULT);
+		this.call = chat;
+		this.sender = chat::sendMessage;
+		start(chat, Function.identity());
+	}
+
+	private ChatClient(ClientCall<SubscribeRoomRequest, SubscribeRoomResponse> subscription) {
+		this.call = subscription;
+		this.sender = (request) -> {
+			throw new IllegalStateException("a SubscribeRoom call sends no request after its join: " + request);
+		};
+		start(subscription, SubscribeRoomResponse::getEvent);
+	}
+
+	private <R> void start(ClientCall<?, R> started, Function<R, ChatResponse> event) {
+		started.start(new ClientCall.Listener<>() {
 
 			@Override
-			public void onMessage(ChatResponse message) {
-				ChatClient.this.responses.add(message);
+			public void onMessage(R message) {
+				ChatClient.this.responses.add(event.apply(message));
 				if (ChatClient.this.reading) {
 					ChatClient.this.call.request(1);
 				}
@@ -65,6 +91,35 @@ public final class ChatClient implements AutoCloseable {
 			}
 
 		}, new Metadata());
+	}
+
+	/**
+	 * Opens a SubscribeRoom call (the browser's way into a room) that joins as a Chat stream's
+	 * JoinRoom would and reads every event as it arrives, unwrapped.
+	 * @param channel channel to the server
+	 * @param roomId the room
+	 * @param userId the member
+	 * @return the client; {@link #send} is not available, post with SendRoomMessage
+	 */
+	public static ChatClient subscribe(Channel channel, String roomId, long userId) {
+		return subscribe(channel, SubscribeRoomRequest.newBuilder()
+			.setJoin(JoinRoom.newBuilder().setRoomId(roomId).setUserId(userId))
+			.build());
+	}
+
+	/**
+	 * Opens a SubscribeRoom call with the given request.
+	 * @param channel channel to the server
+	 * @param request the request
+	 * @return the client
+	 */
+	public static ChatClient subscribe(Channel channel, SubscribeRoomRequest request) {
+		ClientCall<SubscribeRoomRequest, SubscribeRoomResponse> subscription = channel
+			.newCall(ChatServiceGrpc.getSubscribeRoomMethod(), CallOptions.DEFAULT);
+		ChatClient client = new ChatClient(subscription);
+		subscription.sendMessage(request);
+		subscription.halfClose();
+		return client.read();
 	}
 
 	/**
@@ -112,7 +167,7 @@ public final class ChatClient implements AutoCloseable {
 	}
 
 	public ChatClient request(ChatRequest request) {
-		this.call.sendMessage(request);
+		this.sender.accept(request);
 		return this;
 	}
 
@@ -233,6 +288,27 @@ public final class ChatClient implements AutoCloseable {
 		if (!this.status.isDone()) {
 			cancel();
 		}
+	}
+
+	/**
+	 * Groups messages by sender, each sender's texts in the order received.
+	 * @param messages the messages
+	 * @return texts by sender user id
+	 */
+	public static Map<Long, List<String>> textsBySender(List<ChatMessage> messages) {
+		return messages.stream()
+			.collect(Collectors.groupingBy((message) -> message.getSender().getUserId(),
+					Collectors.mapping(ChatMessage::getText, Collectors.toList())));
+	}
+
+	/**
+	 * Returns the texts "prefix 0" to "prefix count-1", as a test's sender sends them.
+	 * @param prefix the text before the number
+	 * @param count how many
+	 * @return the texts
+	 */
+	public static List<String> numbered(String prefix, int count) {
+		return IntStream.range(0, count).mapToObj((i) -> prefix + " " + i).toList();
 	}
 
 }

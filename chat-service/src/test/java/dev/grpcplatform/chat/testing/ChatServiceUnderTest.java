@@ -8,7 +8,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * chat-service started by the shared {@link RunningGrpcApplication} harness as {@code java -jar}
- * would under the {@code dev} profile, gRPC and the management port on free ports.
+ * would under the {@code dev} profile, gRPC, the application's HTTP port and the management port on
+ * free ports.
  */
 public final class ChatServiceUnderTest {
 
@@ -23,7 +24,9 @@ public final class ChatServiceUnderTest {
 	public static RunningGrpcApplication start(String... properties) {
 		return RunningGrpcApplication.builder(ChatServiceApplication.class)
 			.withWebServer()
-			.properties("platform.grpc.health.refresh-interval=200ms", "spring.profiles.active=dev")
+			// Actuator on a free port of its own, as the application's YAML keeps it apart.
+			.properties("platform.grpc.health.refresh-interval=200ms", "spring.profiles.active=dev",
+					"management.server.port=0", "management.server.address=127.0.0.1")
 			.properties(properties)
 			.start();
 	}

@@ -66,7 +66,8 @@ public final class UserServiceProcess implements AutoCloseable {
 					// The gRPC port by net.devh's key (Spring Boot 3.5 line) and Spring Boot's own (4.1 line).
 					"--spring.profiles.active=dev", "--grpc.server.port=" + port, "--grpc.server.address=127.0.0.1",
 					"--spring.grpc.server.port=" + port, "--spring.grpc.server.address=127.0.0.1",
-					"--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
+					"--server.port=0", "--server.address=127.0.0.1", "--management.server.port=0",
+					"--management.server.address=127.0.0.1", "--spring.main.banner-mode=off",
 					"--platform.grpc.health.refresh-interval=200ms",
 					"--user-service.embedded-postgres.data-directory=" + directory.resolve("pg")))
 				.redirectErrorStream(true)

@@ -131,7 +131,8 @@ class EmbeddedPostgresShutdownIntegrationTests {
 				// The gRPC port by net.devh's key (Spring Boot 3.5 line) and Spring Boot's own (4.1 line).
 				"--grpc.server.address=127.0.0.1", "--grpc.server.port=" + grpcPort,
 				"--spring.grpc.server.address=127.0.0.1", "--spring.grpc.server.port=" + grpcPort, "--server.address=127.0.0.1",
-				"--server.port=" + managementPort, "--spring.main.banner-mode=off",
+				"--server.port=0", "--management.server.address=127.0.0.1", "--management.server.port=" + managementPort,
+				"--spring.main.banner-mode=off",
 				"--user-service.embedded-postgres.data-directory=" + dataDirectory());
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}

@@ -1,5 +1,12 @@
 package dev.grpcplatform.user.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +46,9 @@ public final class UserServiceUnderTest {
 		sources.add(0, UserServiceApplication.class);
 		return RunningGrpcApplication.builder(sources.toArray(new Class<?>[0]))
 			.withWebServer()
-			.properties("platform.grpc.health.refresh-interval=200ms", "spring.profiles.active=dev")
+			// Actuator on a free port of its own, as the application's YAML keeps it apart.
+			.properties("platform.grpc.health.refresh-interval=200ms", "spring.profiles.active=dev",
+					"management.server.port=0", "management.server.address=127.0.0.1")
 			.properties(properties)
 			.bearerToken(DevelopmentTokens.mint("test-client", "users:read", "users:write"))
 			.start();
@@ -61,6 +70,29 @@ public final class UserServiceUnderTest {
 	 */
 	public static UserServiceGrpc.UserServiceStub asyncStub(RunningGrpcApplication service) {
 		return UserServiceGrpc.newStub(service.channel());
+	}
+
+	/**
+	 * Sends {@code GET} for the given path to the service's management (Actuator) port.
+	 * @param service the running service
+	 * @param path the path, e.g. {@code /actuator/health/readiness}
+	 * @return the HTTP status code
+	 */
+	public static int managementStatus(RunningGrpcApplication service, String path) {
+		int port = service.context().getEnvironment().getRequiredProperty("local.management.port", Integer.class);
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(10))
+			.build();
+		try {
+			return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }
