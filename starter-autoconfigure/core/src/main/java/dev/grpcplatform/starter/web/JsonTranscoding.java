@@ -449,6 +449,9 @@ final class JsonTranscoding {
 
 		private final JsonFormat.Printer printer;
 
+		private static final java.util.regex.Pattern EXCEPTION_CLASS_PREFIX = java.util.regex.Pattern
+			.compile("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ");
+
 		JsonMessages(List<Descriptor> types) {
 			JsonFormat.TypeRegistry registry = JsonFormat.TypeRegistry.newBuilder()
 				.add(types)
@@ -463,8 +466,10 @@ final class JsonTranscoding {
 				this.parser.merge(json, builder);
 			}
 			catch (InvalidProtocolBufferException | RuntimeException ex) {
-				// JsonFormat's messages name the field or token at fault and nothing of the server.
+				// JsonFormat's messages name the field or token at fault; the JSON reader's own
+				// exception class names (e.g. "java.io.EOFException: ") are the server's, not the caller's.
 				String reason = (ex.getMessage() != null) ? ex.getMessage() : "malformed JSON";
+				reason = EXCEPTION_CLASS_PREFIX.matcher(reason).replaceAll("");
 				throw invalid("Invalid JSON body: " + abbreviate(reason.replace('\n', ' ')));
 			}
 		}
