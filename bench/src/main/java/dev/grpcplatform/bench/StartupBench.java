@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -73,6 +74,13 @@ public final class StartupBench {
 		.setRequestMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
 		.setResponseMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
 		.build();
+
+	// Stopped with the harness (Ctrl+C), like ServerProcess's.
+	private static final List<Process> running = new CopyOnWriteArrayList<>();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly)));
+	}
 
 	private final Options options;
 
@@ -188,7 +196,9 @@ public final class StartupBench {
 		builder.environment().put("JAVA_TOOL_OPTIONS", StartupApp.IMAGE_JVM_OPTIONS);
 		builder.environment().put(BenchSecurity.SECRET_VARIABLE, this.secret);
 		builder.environment().remove("USER_SERVICE_EMBEDDED_POSTGRES_DATA_DIRECTORY");
-		return builder.start();
+		Process process = builder.start();
+		running.add(process);
+		return process;
 	}
 
 	private Start start(StartupApp app, StartupApp.Launch launch, int round) throws Exception {
@@ -207,6 +217,7 @@ public final class StartupBench {
 		finally {
 			channel.shutdownNow();
 			ServerProcess.stop(process);
+			running.remove(process);
 		}
 	}
 
@@ -277,6 +288,7 @@ public final class StartupBench {
 		finally {
 			channel.shutdownNow();
 			ServerProcess.stop(process);
+			running.remove(process);
 		}
 	}
 

@@ -125,17 +125,14 @@ public final class UserStreamBench {
 					this.jar.toAbsolutePath().toString(), "--spring.datasource.url=" + jdbcUrl,
 					"--spring.datasource.username=postgres", "--grpc.server.port=" + grpcPort,
 					"--spring.grpc.server.port=" + grpcPort, "--server.port=" + StartupBench.freePort());
-			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(logs.resolve("user-service.log").toFile());
-			builder.environment().put("JAVA_TOOL_OPTIONS", StartupApp.IMAGE_JVM_OPTIONS);
-			builder.environment().put(BenchSecurity.SECRET_VARIABLE, this.secret);
-			Process process = builder.start();
+			Process process = ServerProcess.launch(command, Map.of("JAVA_TOOL_OPTIONS", StartupApp.IMAGE_JVM_OPTIONS,
+					BenchSecurity.SECRET_VARIABLE, this.secret), logs.resolve("user-service.log"));
 			ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort)
 				.usePlaintext()
 				.maxInboundMessageSize(16 * 1024 * 1024)
 				.build();
 			try (Connection connection = DriverManager.getConnection(jdbcUrl)) {
-				StartupBench.awaitServing(channel, process, Duration.ofMinutes(3));
+				StartupBench.awaitServing(channel, process, Duration.ofMinutes(10));
 				UserServiceGrpc.UserServiceStub users = UserServiceGrpc.newStub(channel)
 					.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(authorization()));
 				List<Measurement> measurements = new ArrayList<>();
