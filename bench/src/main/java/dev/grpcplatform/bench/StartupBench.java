@@ -61,7 +61,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 public final class StartupBench {
 
-	private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+	private static final Duration READY_TIMEOUT = Duration.ofMinutes(15);
 
 	private static final String SCOPES = "users:read users:write chat:write";
 
@@ -128,10 +128,12 @@ public final class StartupBench {
 							Files.readAllLines(launch.directory().resolve("start-up.args")).get(0));
 				}
 			}
-			// One start of each that is not counted: the files of every app in the page cache.
-			for (StartupApp app : apps) {
-				Start start = start(app, launches.get(app.name()), 0);
-				progress("warm-up %-24s ready in %6.2f s", app.name(), start.seconds());
+			// Starts of each that are not counted: the files of every app in the page cache.
+			for (int i = 0; i < this.options.warmUps; i++) {
+				for (StartupApp app : apps) {
+					Start start = start(app, launches.get(app.name()), 0);
+					progress("warm-up %-24s ready in %6.2f s", app.name(), start.seconds());
+				}
 			}
 			List<Start> starts = new ArrayList<>();
 			for (int round = 1; round <= this.options.starts; round++) {
@@ -552,6 +554,7 @@ public final class StartupBench {
 				                            of bench/peers: hello-netdevh and hello-boot4)
 				  --java-home DIR           the JDK that runs every app (default: the one running the harness)
 				  --starts N                measured starts of each app (default 5)
+				  --warm-ups N              uncounted starts of each app first (default 1)
 				  --calls N                 calls before the idle RSS is read (default 1000)
 				  --idle-seconds N          idle time before the RSS is read (default 10)
 				  --no-plain-samples        do not also start the samples with plain java -jar
@@ -575,6 +578,8 @@ public final class StartupBench {
 		int starts = 5;
 
 		int calls = 1000;
+
+		int warmUps = 1;
 
 		Duration idle = Duration.ofSeconds(10);
 
@@ -616,6 +621,7 @@ public final class StartupBench {
 							case "--java-home" -> options.javaHome = Path.of(value);
 							case "--starts" -> options.starts = Integer.parseInt(value);
 							case "--calls" -> options.calls = Integer.parseInt(value);
+							case "--warm-ups" -> options.warmUps = Integer.parseInt(value);
 							case "--idle-seconds" -> options.idle = Duration.ofSeconds(Long.parseLong(value));
 							case "--max-foreign-load" -> options.maxForeignLoad = Double.parseDouble(value);
 							case "--script" -> options.script = Path.of(value);
