@@ -248,6 +248,9 @@ public final class StartupBench {
 			if (!process.isAlive()) {
 				throw new IllegalStateException("ended during start-up (exit code " + process.exitValue() + ")");
 			}
+			// Without this the channel waits out its reconnect backoff (growing to minutes) after
+			// each refused connection and sees SERVING late.
+			channel.resetConnectBackoff();
 			try {
 				HealthCheckResponse response = health.withDeadlineAfter(1, TimeUnit.SECONDS)
 					.check(HealthCheckRequest.getDefaultInstance());
