@@ -19,11 +19,56 @@ class DockerfileTests {
 	void imageIsBuiltInStagesAndRunsOnAJavaRuntimeOnly() {
 		List<Instruction> from = instructions("FROM");
 		assertThat(from).extracting(Instruction::arguments)
-			.containsExactly("eclipse-temurin:17-jdk AS build", "eclipse-temurin:17-jre AS layers", "eclipse-temurin:17-jre");
-		// Only the runtime stage ships: no build tool, no sources.
+			.containsExactly("eclipse-temurin:17-jdk AS build", "eclipse-temurin:${JAVA_VERSION}-jre AS layers",
+					"eclipse-temurin:${JAVA_VERSION}-jre");
+		// The jar is compiled for Java 17 and runs on the Java the image is built for, 25 by default.
+		assertThat(instructions("ARG")).extracting(Instruction::arguments).contains("JAVA_VERSION=25");
+		// Only the runtime stage ships: no build tool, no sources; it takes files from the earlier stages only.
 		assertThat(runtimeStage()).noneMatch((instruction) -> instruction.arguments().contains("mvnw"))
 			.filteredOn((instruction) -> instruction.keyword().equals("COPY"))
-			.allSatisfy((copy) -> assertThat(copy.arguments()).startsWith("--from=layers "));
+			.allSatisfy((copy) -> assertThat(copy.arguments()).matches("--from=(layers|build) .*"));
+	}
+
+	@Test
+	void startUpCacheIsTrainedAtBuildTimeWithTheScriptPlatformUpRunsAndUsedByTheEntrypoint() throws Exception {
+		List<Instruction> runtime = runtimeStage();
+		List<String> keywords = runtime.stream().map(Instruction::keyword).toList();
+		int training = indexOf(runtime, "RUN", "start-up-cache application.jar");
+		// The image's JVM options are set before the training run, so that it records what the
+		// service loads with them, and the application is complete: the last layer is copied before.
+		assertThat(indexOf(runtime, "ENV", "JAVA_TOOL_OPTIONS=")).isLessThan(training);
+		assertThat(indexOf(runtime, "COPY", "/layers/extracted/application/")).isLessThan(training);
+		assertThat(indexOf(runtime, "COPY", "/workspace/deploy/jvm/start-up-cache /usr/local/bin/start-up-cache"))
+			.isLessThan(training);
+		// As root, before the service's user: the cache is owned by root and read-only for the service.
+		assertThat(keywords.indexOf("USER")).isGreaterThan(training);
+		// user-service's training run starts its embedded PostgreSQL outside /app and removes it.
+		assertThat(runtime.get(training).arguments())
+			.contains("USER_SERVICE_EMBEDDED_POSTGRES_DATA_DIRECTORY=/tmp/training-pg")
+			.contains("rm -rf /tmp/training-pg");
+		// The entrypoint reads the option the script wrote (an AOT cache or a CDS archive).
+		JsonNode command = Project.JSON.readTree(instructions("ENTRYPOINT").get(0).arguments());
+		assertThat(ComposeFileTests.texts(command)).containsExactly("java", "@start-up.args", "-jar", "application.jar");
+		String script = Project.read("deploy/jvm/start-up-cache");
+		assertThat(script).contains("-XX:AOTCacheOutput=", "-XX:AOTCache=", "-XX:ArchiveClassesAtExit=",
+				"-XX:SharedArchiveFile=", "-Dspring.context.exit=onRefresh", "start-up.args");
+		// The build context keeps it although it leaves the rest of deploy/ out (the last match wins).
+		List<String> ignored = Project.read(".dockerignore").lines().map(String::strip).toList();
+		assertThat(ignored).containsSubsequence("deploy/", "!deploy/jvm/start-up-cache");
+		// `./platform up` runs the same script, so local runs start as the image does.
+		assertThat(Project.read("platform")).contains("deploy/jvm/start-up-cache");
+		assertThat(Project.read("user-service/src/main/java/dev/grpcplatform/user/config/EmbeddedPostgresProperties.java"))
+			.contains("@ConfigurationProperties(\"user-service.embedded-postgres\")")
+			.contains("getDataDirectory()");
+	}
+
+	private static int indexOf(List<Instruction> instructions, String keyword, String argument) {
+		for (int i = 0; i < instructions.size(); i++) {
+			if (instructions.get(i).keyword().equals(keyword) && instructions.get(i).arguments().contains(argument)) {
+				return i;
+			}
+		}
+		throw new AssertionError("No " + keyword + " with " + argument + " in the runtime stage");
 	}
 
 	@Test
@@ -51,7 +96,7 @@ class DockerfileTests {
 		assertThat(entrypoints).hasSize(1);
 		JsonNode command = Project.JSON.readTree(entrypoints.get(0).arguments());
 		assertThat(command.isArray()).isTrue();
-		assertThat(ComposeFileTests.texts(command)).containsExactly("java", "org.springframework.boot.loader.launch.JarLauncher");
+		assertThat(ComposeFileTests.texts(command)).startsWith("java").endsWith("-jar", "application.jar");
 		assertThat(instructions("CMD")).isEmpty();
 	}
 
@@ -74,8 +119,10 @@ class DockerfileTests {
 
 	@Test
 	void springBootLayersAreExtractedAndCopiedLeastChangingFirst() {
+		// Without the launcher: a plain application.jar and lib/, the class path a start-up cache needs.
 		assertThat(instructions("RUN")).anySatisfy((run) -> assertThat(run.arguments())
-			.contains("java -Djarmode=tools -jar application.jar extract --layers --launcher"));
+			.contains("java -Djarmode=tools -jar application.jar extract --layers --destination extracted")
+			.doesNotContain("--launcher"));
 		List<String> copiedLayers = new ArrayList<>();
 		Pattern layer = Pattern.compile("--from=layers /layers/extracted/([a-z-]+)/ \\./");
 		for (Instruction copy : runtimeStage()) {

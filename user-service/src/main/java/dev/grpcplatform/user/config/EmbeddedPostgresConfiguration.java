@@ -9,6 +9,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -22,6 +24,7 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.core.SpringProperties;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
@@ -90,6 +93,30 @@ public class EmbeddedPostgresConfiguration {
 			.url(embeddedPostgres.getJdbcUrl("postgres", "postgres"))
 			.username("postgres")
 			.build();
+	}
+
+	// A training run of the start-up cache (deploy/jvm/start-up-cache) ends with Runtime.halt once
+	// the context is refreshed, which runs no shutdown hook and no destroy method: the server is
+	// stopped here, after every bean (Flyway's migration included) was created and before the halt.
+	@Bean
+	static SmartInitializingSingleton embeddedPostgresTrainingRunStop(ObjectProvider<HikariDataSource> dataSource,
+			ObjectProvider<EmbeddedPostgres> embeddedPostgres) {
+		return () -> {
+			if (!"onRefresh".equalsIgnoreCase(SpringProperties.getProperty("spring.context.exit"))) {
+				return;
+			}
+			logger.info("Training run (spring.context.exit=onRefresh): stopping the embedded PostgreSQL before the JVM halts");
+			dataSource.ifAvailable(HikariDataSource::close);
+			EmbeddedPostgres postgres = embeddedPostgres.getIfAvailable();
+			if (postgres != null) {
+				try {
+					postgres.close();
+				}
+				catch (IOException ex) {
+					logger.warn("Could not stop the embedded PostgreSQL", ex);
+				}
+			}
+		};
 	}
 
 	/**

@@ -1,0 +1,656 @@
+package dev.grpcplatform.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.google.protobuf.StringValue;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.grpcplatform.proto.chat.v1.ChatRequest;
+import dev.grpcplatform.proto.chat.v1.ChatResponse;
+import dev.grpcplatform.proto.chat.v1.ChatServiceGrpc;
+import dev.grpcplatform.proto.chat.v1.JoinRoom;
+import dev.grpcplatform.proto.chat.v1.SendMessage;
+import dev.grpcplatform.proto.user.v1.CreateUserRequest;
+import dev.grpcplatform.proto.user.v1.GetUserRequest;
+import dev.grpcplatform.proto.user.v1.UserServiceGrpc;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * Start-up benchmark: the time from process start to gRPC health {@code SERVING} of the sample
+ * services as the image runs them and of peer hello services as a user runs them, measured in
+ * alternating rounds in one run on one JDK, and the idle resident memory of each after 1,000 calls.
+ *
+ * <p>{@code java -cp bench/target/grpc-platform-bench.jar dev.grpcplatform.bench.StartupBench --help}
+ * lists the options; bench/README.md describes the method and the results.
+ */
+public final class StartupBench {
+
+	private static final Duration READY_TIMEOUT = Duration.ofMinutes(15);
+
+	private static final String SCOPES = "users:read users:write chat:write";
+
+	private static final MethodDescriptor<StringValue, StringValue> SAY_HELLO = MethodDescriptor
+		.<StringValue, StringValue>newBuilder()
+		.setType(MethodDescriptor.MethodType.UNARY)
+		// bench/peers/proto/hello.proto: HelloRequest and HelloReply have one string field 1, the wire
+		// format of StringValue, so the harness needs no code generated from it.
+		.setFullMethodName("bench.hello.v1.Greeter/SayHello")
+		.setRequestMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
+		.setResponseMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
+		.build();
+
+	// Stopped with the harness (Ctrl+C), like ServerProcess's.
+	private static final List<Process> running = new CopyOnWriteArrayList<>();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly)));
+	}
+
+	private final Options options;
+
+	private final String secret = BenchSecurity.generate().secret();
+
+	private final Path logs;
+
+	private StartupBench(Options options) {
+		this.options = options;
+		this.logs = Path.of("bench/target/startup-bench-logs");
+	}
+
+	public static void main(String[] args) throws Exception {
+		Options options = Options.parse(args);
+		if (options == null) {
+			System.out.println(Options.HELP);
+			return;
+		}
+		new StartupBench(options).run();
+	}
+
+	private void run() throws Exception {
+		Files.createDirectories(this.logs);
+		Path javaHome = this.options.javaHome;
+		String javaVersion = javaVersion(javaHome);
+		progress("JDK %s (%s), %d starts of each app, %d calls before the idle RSS", javaVersion, javaHome,
+				this.options.starts, this.options.calls);
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+			.setDataDirectory(Path.of("bench/target/startup-bench-pg").toAbsolutePath())
+			.setCleanDataDirectory(true)
+			.start(); ChatBenchUsers users = new ChatBenchUsers()) {
+			String jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
+			progress("PostgreSQL %s for user-service: %s", postgres.getPort(), jdbcUrl);
+			List<StartupApp> apps = apps(jdbcUrl, users.target());
+			Map<String, StartupApp.Launch> launches = new LinkedHashMap<>();
+			for (StartupApp app : apps) {
+				Path log = this.logs.resolve(app.name() + "-prepare.log");
+				Files.deleteIfExists(log);
+				long started = System.nanoTime();
+				StartupApp.Launch launch = app.prepare(Path.of("bench/target/startup-apps"), javaHome,
+						this.options.script, trainingEnvironment(app), log, this.options.reuseCache);
+				launches.put(app.name(), launch);
+				if (app.image()) {
+					progress("%s: extracted and trained in %.1f s (%s)", app.name(), seconds(System.nanoTime() - started),
+							Files.readAllLines(launch.directory().resolve("start-up.args")).get(0));
+				}
+			}
+			// Starts of each that are not counted: the files of every app in the page cache.
+			for (int i = 0; i < this.options.warmUps; i++) {
+				for (StartupApp app : apps) {
+					Start start = start(app, launches.get(app.name()), 0);
+					progress("warm-up %-24s ready in %6.2f s", app.name(), start.seconds());
+				}
+			}
+			List<Start> starts = new ArrayList<>();
+			for (int round = 1; round <= this.options.starts; round++) {
+				for (StartupApp app : apps) {
+					MachineLoad.awaitQuiet(List.of(), this.options.maxForeignLoad, Duration.ofSeconds(30), this::progressLine);
+					Start start = start(app, launches.get(app.name()), round);
+					starts.add(start);
+					progress("round %d %-24s ready in %6.2f s (other processes %3.0f %%)", round, app.name(), start.seconds(),
+							start.foreignLoad() * 100);
+				}
+			}
+			List<Memory> memory = new ArrayList<>();
+			for (StartupApp app : apps) {
+				Memory measured = memory(app, launches.get(app.name()));
+				memory.add(measured);
+				progress("%-24s idle RSS %.1f MiB after %d calls", app.name(), measured.rssMiB(), measured.calls());
+			}
+			report(javaVersion, apps, starts, memory);
+		}
+	}
+
+	private List<StartupApp> apps(String jdbcUrl, String usersTarget) {
+		List<String> userArguments = List.of("--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=postgres");
+		List<String> chatArguments = List.of("--grpc.client.user-service.address=static://" + usersTarget);
+		List<StartupApp> apps = new ArrayList<>();
+		apps.add(new StartupApp("user-service", "user-service, as the image runs it", this.options.userService, true,
+				userArguments));
+		apps.add(new StartupApp("chat-service", "chat-service (memory broker), as the image runs it",
+				this.options.chatService, true, chatArguments));
+		if (this.options.plainSamples) {
+			apps.add(new StartupApp("user-service-jar", "user-service, java -jar", this.options.userService, false,
+					userArguments));
+			apps.add(new StartupApp("chat-service-jar", "chat-service (memory broker), java -jar",
+					this.options.chatService, false, chatArguments));
+		}
+		for (Map.Entry<String, Path> peer : this.options.peers.entrySet()) {
+			apps.add(new StartupApp(peer.getKey(), "peer hello service, java -jar", peer.getValue(), false, List.of()));
+		}
+		return apps;
+	}
+
+	// The image's training run has no database to reach: user-service starts its embedded PostgreSQL,
+	// here in a directory of its own that the training run leaves behind (it stops the server).
+	private Map<String, String> trainingEnvironment(StartupApp app) {
+		Map<String, String> environment = new LinkedHashMap<>();
+		environment.put("USER_SERVICE_EMBEDDED_POSTGRES_DATA_DIRECTORY",
+				Path.of("bench/target/startup-apps/training-pg-" + app.name()).toAbsolutePath().toString());
+		return environment;
+	}
+
+	private Process launch(StartupApp app, StartupApp.Launch launch, int grpcPort, int managementPort, Path log)
+			throws IOException {
+		List<String> command = new ArrayList<>(launch.command());
+		command.addAll(app.arguments());
+		// Each line's port property; the others are ignored.
+		command.add("--grpc.server.port=" + grpcPort);
+		command.add("--spring.grpc.server.port=" + grpcPort);
+		command.add("--server.port=" + managementPort);
+		ProcessBuilder builder = new ProcessBuilder(command).directory(launch.directory().toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile());
+		builder.environment().put("JAVA_TOOL_OPTIONS", StartupApp.IMAGE_JVM_OPTIONS);
+		builder.environment().put(BenchSecurity.SECRET_VARIABLE, this.secret);
+		builder.environment().remove("USER_SERVICE_EMBEDDED_POSTGRES_DATA_DIRECTORY");
+		Process process = builder.start();
+		running.add(process);
+		return process;
+	}
+
+	private Start start(StartupApp app, StartupApp.Launch launch, int round) throws Exception {
+		int grpcPort = freePort();
+		int managementPort = freePort();
+		Path log = this.logs.resolve(app.name() + "-" + round + ".log");
+		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+		MachineLoad.Sample before = MachineLoad.sample(List.of());
+		long started = System.nanoTime();
+		Process process = launch(app, launch, grpcPort, managementPort, log);
+		try {
+			long ready = awaitServing(channel, process, log);
+			double foreign = MachineLoad.sample(List.of(process.pid())).foreignShareSince(before);
+			return new Start(app.name(), round, seconds(ready - started), foreign);
+		}
+		finally {
+			channel.shutdownNow();
+			ServerProcess.stop(process);
+			running.remove(process);
+		}
+	}
+
+	private long awaitServing(ManagedChannel channel, Process process, Path log) throws Exception {
+		try {
+			return awaitServing(channel, process, READY_TIMEOUT);
+		}
+		catch (IllegalStateException ex) {
+			throw new IllegalStateException(ex.getMessage() + "; see " + log, ex);
+		}
+	}
+
+	/**
+	 * Polls gRPC health (the server's overall status, service name "") every 10 ms.
+	 * @param channel a channel to the server
+	 * @param process the server's process
+	 * @param timeout how long to wait
+	 * @return {@link System#nanoTime()} of the first SERVING answer
+	 * @throws InterruptedException when interrupted
+	 * @throws IllegalStateException if the process ends or the time is up
+	 */
+	static long awaitServing(ManagedChannel channel, Process process, Duration timeout) throws InterruptedException {
+		HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!process.isAlive()) {
+				throw new IllegalStateException("ended during start-up (exit code " + process.exitValue() + ")");
+			}
+			// Without this the channel waits out its reconnect backoff (growing to minutes) after
+			// each refused connection and sees SERVING late.
+			channel.resetConnectBackoff();
+			try {
+				HealthCheckResponse response = health.withDeadlineAfter(1, TimeUnit.SECONDS)
+					.check(HealthCheckRequest.getDefaultInstance());
+				if (response.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+					return System.nanoTime();
+				}
+			}
+			catch (StatusRuntimeException ex) {
+				// Not listening yet (UNAVAILABLE) or not answering yet (DEADLINE_EXCEEDED).
+			}
+			Thread.sleep(10);
+		}
+		throw new IllegalStateException("not SERVING after " + timeout.toSeconds() + " s");
+	}
+
+	private Memory memory(StartupApp app, StartupApp.Launch launch) throws Exception {
+		int grpcPort = freePort();
+		Path log = this.logs.resolve(app.name() + "-memory.log");
+		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+		Process process = launch(app, launch, grpcPort, freePort(), log);
+		try {
+			awaitServing(channel, process, log);
+			int calls = this.options.calls;
+			if (app.name().startsWith("user-service")) {
+				userServiceCalls(channel, calls);
+			}
+			else if (app.name().startsWith("chat-service")) {
+				chatServiceCalls(channel, calls);
+			}
+			else {
+				for (int i = 0; i < calls; i++) {
+					StringValue reply = ClientCalls.blockingUnaryCall(channel, SAY_HELLO, CallOptions.DEFAULT,
+							StringValue.of("bench"));
+					check(reply.getValue().equals("Hello bench"), "unexpected hello reply: " + reply.getValue());
+				}
+			}
+			Thread.sleep(this.options.idle.toMillis());
+			return new Memory(app.name(), calls, rssKiB(process.pid()) / 1024.0);
+		}
+		finally {
+			channel.shutdownNow();
+			ServerProcess.stop(process);
+			running.remove(process);
+		}
+	}
+
+	private void userServiceCalls(ManagedChannel channel, int calls) {
+		UserServiceGrpc.UserServiceBlockingStub users = UserServiceGrpc.newBlockingStub(channel)
+			.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(authorization()));
+		long id = users.createUser(CreateUserRequest.newBuilder()
+			.setName("Start-up Bench")
+			.setEmail("startup-" + System.nanoTime() + "@example.com")
+			.build()).getUser().getId();
+		for (int i = 0; i < calls; i++) {
+			check(users.getUser(GetUserRequest.newBuilder().setId(id).build()).getUser().getId() == id, "GetUser");
+		}
+	}
+
+	// One call = one Chat stream: join, send a message, receive it back, leave.
+	private void chatServiceCalls(ManagedChannel channel, int calls) throws InterruptedException {
+		ChatServiceGrpc.ChatServiceStub chat = ChatServiceGrpc.newStub(channel)
+			.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(authorization()));
+		for (int i = 0; i < calls; i++) {
+			CountDownLatch done = new CountDownLatch(1);
+			AtomicReference<Object> outcome = new AtomicReference<>();
+			AtomicReference<StreamObserver<ChatRequest>> requests = new AtomicReference<>();
+			requests.set(chat.chat(new StreamObserver<>() {
+
+				@Override
+				public void onNext(ChatResponse response) {
+					if (response.hasJoined()) {
+						requests.get()
+							.onNext(ChatRequest.newBuilder()
+								.setSend(SendMessage.newBuilder().setText("hello").setClientMessageId("m"))
+								.build());
+					}
+					else if (response.hasMessage()) {
+						outcome.compareAndSet(null, Boolean.TRUE);
+						requests.get().onCompleted();
+					}
+				}
+
+				@Override
+				public void onError(Throwable error) {
+					outcome.compareAndSet(null, error);
+					done.countDown();
+				}
+
+				@Override
+				public void onCompleted() {
+					done.countDown();
+				}
+
+			}));
+			requests.get()
+				.onNext(ChatRequest.newBuilder()
+					.setJoin(JoinRoom.newBuilder().setRoomId("startup-bench").setUserId(1 + (i % 50)))
+					.build());
+			check(done.await(30, TimeUnit.SECONDS), "Chat stream " + i + " did not end");
+			check(Boolean.TRUE.equals(outcome.get()), "Chat stream " + i + ": " + outcome.get());
+		}
+	}
+
+	private Metadata authorization() {
+		return authorization(this.secret, "startup-bench", SCOPES);
+	}
+
+	/**
+	 * Metadata with a bearer token the samples accept under their default profile when
+	 * {@code PLATFORM_GRPC_SECURITY_JWT_SECRET} holds the secret (HS256, valid four hours).
+	 * @param secret the secret
+	 * @param subject the token's subject
+	 * @param scopes the scopes, space-separated
+	 * @return the {@code authorization} header
+	 */
+	static Metadata authorization(String secret, String subject, String scopes) {
+		Instant now = Instant.now();
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject)
+			.claim("scope", scopes)
+			.issueTime(Date.from(now))
+			.expirationTime(Date.from(now.plus(Duration.ofHours(4))))
+			.build();
+		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+		try {
+			jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("Cannot sign the bench token", ex);
+		}
+		Metadata metadata = new Metadata();
+		metadata.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + jwt.serialize());
+		return metadata;
+	}
+
+	private void report(String javaVersion, List<StartupApp> apps, List<Start> starts, List<Memory> memory)
+			throws IOException {
+		Map<String, Double> medians = new LinkedHashMap<>();
+		for (StartupApp app : apps) {
+			medians.put(app.name(), BenchResults.median(starts.stream()
+				.filter((start) -> start.app().equals(app.name()))
+				.map(Start::seconds)
+				.toList()));
+		}
+		Map<String, Double> rss = new LinkedHashMap<>();
+		memory.forEach((measured) -> rss.put(measured.app(), measured.rssMiB()));
+		List<String> peers = new ArrayList<>(this.options.peers.keySet());
+		StringBuilder markdown = new StringBuilder();
+		String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+		markdown.append("# Start-up to gRPC health SERVING, and idle RSS\n\n")
+			.append("JDK ")
+			.append(javaVersion)
+			.append(", ")
+			.append(Runtime.getRuntime().availableProcessors())
+			.append(" CPUs; every JVM with `JAVA_TOOL_OPTIONS=")
+			.append(StartupApp.IMAGE_JVM_OPTIONS)
+			.append("` (the image's); ")
+			.append(this.options.starts)
+			.append(" starts of each app in alternating rounds, medians; RSS after ")
+			.append(this.options.calls)
+			.append(" calls and ")
+			.append(this.options.idle.toSeconds())
+			.append(" s idle.\n\n");
+		markdown.append("| app | how it starts | ready s (median) | min | max |");
+		peers.forEach((peer) -> markdown.append(" ÷ ").append(peer).append(" |"));
+		markdown.append(" idle RSS MiB |");
+		peers.forEach((peer) -> markdown.append(" RSS ÷ ").append(peer).append(" |"));
+		markdown.append("\n| --- | --- | ---: | ---: | ---: |");
+		peers.forEach((peer) -> markdown.append(" ---: |"));
+		markdown.append(" ---: |");
+		peers.forEach((peer) -> markdown.append(" ---: |"));
+		markdown.append('\n');
+		List<Map<String, Object>> summaries = new ArrayList<>();
+		for (StartupApp app : apps) {
+			List<Double> samples = starts.stream().filter((start) -> start.app().equals(app.name())).map(Start::seconds).toList();
+			double median = medians.get(app.name());
+			markdown.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f |", app.name(), app.description(),
+					median, samples.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+					samples.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+			Map<String, Object> summary = new LinkedHashMap<>();
+			summary.put("app", app.name());
+			summary.put("description", app.description());
+			summary.put("jar", app.jar().toString());
+			summary.put("image", app.image());
+			summary.put("readySecondsMedian", round(median));
+			summary.put("readySeconds", samples.stream().map(StartupBench::round).toList());
+			Map<String, Double> ratios = new LinkedHashMap<>();
+			Map<String, Double> rssRatios = new LinkedHashMap<>();
+			for (String peer : peers) {
+				double ratio = median / medians.get(peer);
+				ratios.put(peer, round(ratio));
+				markdown.append(String.format(Locale.ROOT, " %.2f |", ratio));
+			}
+			Double appRss = rss.get(app.name());
+			markdown.append(String.format(Locale.ROOT, " %.1f |", appRss));
+			for (String peer : peers) {
+				double ratio = appRss / rss.get(peer);
+				rssRatios.put(peer, round(ratio));
+				markdown.append(String.format(Locale.ROOT, " %.2f |", ratio));
+			}
+			markdown.append('\n');
+			summary.put("readyRatioToPeer", ratios);
+			summary.put("idleRssMiB", round(appRss));
+			summary.put("idleRssRatioToPeer", rssRatios);
+			summaries.add(summary);
+		}
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("java", javaVersion);
+		json.put("cpus", Runtime.getRuntime().availableProcessors());
+		json.put("jvmOptions", StartupApp.IMAGE_JVM_OPTIONS);
+		json.put("startsPerApp", this.options.starts);
+		json.put("callsBeforeRss", this.options.calls);
+		json.put("idleSeconds", this.options.idle.toSeconds());
+		json.put("summaries", summaries);
+		json.put("starts", starts);
+		json.put("memory", memory);
+		Path file = BenchResults.write(this.options.results, "startup-" + stamp, json, markdown.toString());
+		System.out.println();
+		System.out.println(markdown);
+		System.out.println("Written to " + file + " and " + file.toString().replace(".md", ".json"));
+	}
+
+	private static String javaVersion(Path javaHome) throws IOException, InterruptedException {
+		Process process = new ProcessBuilder(javaHome.resolve("bin/java").toString(), "-XshowSettings:properties", "-version")
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		process.waitFor();
+		return output.lines()
+			.filter((line) -> line.strip().startsWith("java.runtime.version = "))
+			.map((line) -> line.strip().substring("java.runtime.version = ".length()))
+			.findFirst()
+			.orElse("unknown");
+	}
+
+	static long rssKiB(long pid) throws IOException {
+		for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+			if (line.startsWith("VmRSS:")) {
+				return Long.parseLong(line.replaceAll("[^0-9]", ""));
+			}
+		}
+		throw new IOException("no VmRSS for " + pid);
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static void check(boolean condition, String message) {
+		if (!condition) {
+			throw new IllegalStateException(message);
+		}
+	}
+
+	private static double seconds(long nanos) {
+		return nanos / 1e9;
+	}
+
+	private static double round(double value) {
+		return Math.round(value * 1000) / 1000.0;
+	}
+
+	private void progress(String format, Object... args) {
+		progressLine(String.format(Locale.ROOT, format, args));
+	}
+
+	private void progressLine(String line) {
+		System.out.println("[startup] " + line);
+	}
+
+	/**
+	 * One measured start.
+	 *
+	 * @param app the app
+	 * @param round the round, from 1 (0 is the uncounted warm-up)
+	 * @param seconds from process start to the first SERVING answer
+	 * @param foreignLoad share of the machine other processes used meanwhile
+	 */
+	record Start(String app, int round, double seconds, double foreignLoad) {
+	}
+
+	/**
+	 * Resident memory of one app.
+	 *
+	 * @param app the app
+	 * @param calls calls made before
+	 * @param rssMiB VmRSS after the calls and the idle time
+	 */
+	record Memory(String app, int calls, double rssMiB) {
+	}
+
+	/**
+	 * Command-line options.
+	 */
+	static final class Options {
+
+		static final String HELP = """
+				StartupBench: time from process start to gRPC health SERVING, and idle RSS after calls.
+
+				  --user-service JAR        user-service jar (default user-service/target/user-service-0.1.0-SNAPSHOT.jar)
+				  --chat-service JAR        chat-service jar (default chat-service/target/chat-service-0.1.0-SNAPSHOT.jar)
+				  --peer NAME=JAR           a peer hello service, run with java -jar (repeatable; default the two
+				                            of bench/peers: hello-netdevh and hello-boot4)
+				  --java-home DIR           the JDK that runs every app (default: the one running the harness)
+				  --starts N                measured starts of each app (default 5)
+				  --warm-ups N              uncounted starts of each app first (default 1)
+				  --calls N                 calls before the idle RSS is read (default 1000)
+				  --idle-seconds N          idle time before the RSS is read (default 10)
+				  --no-plain-samples        do not also start the samples with plain java -jar
+				  --reuse-cache             keep an extracted sample and its cache from an earlier run with the
+				                            same jar and JDK (default: extract and train again)
+				  --max-foreign-load X      wait before a start until other processes use at most this share
+				                            of the machine (default 0.25; 1 never waits)
+				  --script FILE             the start-up cache script (default deploy/jvm/start-up-cache)
+				  --results DIR             where the report goes (default bench/results)
+				Run from the repository's root.
+				""";
+
+		Path userService = Path.of("user-service/target/user-service-0.1.0-SNAPSHOT.jar");
+
+		Path chatService = Path.of("chat-service/target/chat-service-0.1.0-SNAPSHOT.jar");
+
+		Map<String, Path> peers = new LinkedHashMap<>();
+
+		Path javaHome = Path.of(System.getProperty("java.home"));
+
+		int starts = 5;
+
+		int calls = 1000;
+
+		int warmUps = 1;
+
+		Duration idle = Duration.ofSeconds(10);
+
+		boolean plainSamples = true;
+
+		boolean reuseCache;
+
+		double maxForeignLoad = 0.25;
+
+		Path script = Path.of("deploy/jvm/start-up-cache");
+
+		Path results = Path.of("bench/results");
+
+		static Options parse(String[] args) {
+			Options options = new Options();
+			for (int i = 0; i < args.length; i++) {
+				String arg = args[i];
+				switch (arg) {
+					case "--help", "-h" -> {
+						return null;
+					}
+					case "--no-plain-samples" -> options.plainSamples = false;
+					case "--reuse-cache" -> options.reuseCache = true;
+					default -> {
+						if (i + 1 >= args.length) {
+							throw new IllegalArgumentException("Missing value of " + arg + "\n" + HELP);
+						}
+						String value = args[++i];
+						switch (arg) {
+							case "--user-service" -> options.userService = Path.of(value);
+							case "--chat-service" -> options.chatService = Path.of(value);
+							case "--peer" -> {
+								int equals = value.indexOf('=');
+								if (equals <= 0) {
+									throw new IllegalArgumentException("--peer takes NAME=JAR, not " + value);
+								}
+								options.peers.put(value.substring(0, equals), Path.of(value.substring(equals + 1)));
+							}
+							case "--java-home" -> options.javaHome = Path.of(value);
+							case "--starts" -> options.starts = Integer.parseInt(value);
+							case "--calls" -> options.calls = Integer.parseInt(value);
+							case "--warm-ups" -> options.warmUps = Integer.parseInt(value);
+							case "--idle-seconds" -> options.idle = Duration.ofSeconds(Long.parseLong(value));
+							case "--max-foreign-load" -> options.maxForeignLoad = Double.parseDouble(value);
+							case "--script" -> options.script = Path.of(value);
+							case "--results" -> options.results = Path.of(value);
+							default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + HELP);
+						}
+					}
+				}
+			}
+			if (options.peers.isEmpty()) {
+				options.peers.put("hello-netdevh", Path.of("bench/peers/hello-netdevh/target/hello-netdevh.jar"));
+				options.peers.put("hello-boot4", Path.of("bench/peers/hello-boot4/target/hello-boot4.jar"));
+			}
+			for (Path jar : List.of(options.userService, options.chatService)) {
+				if (!Files.isRegularFile(jar)) {
+					throw new IllegalArgumentException("No jar " + jar + " (build it first)");
+				}
+			}
+			options.peers.values().forEach((jar) -> {
+				if (!Files.isRegularFile(jar)) {
+					throw new IllegalArgumentException("No jar " + jar + " (build it first)");
+				}
+			});
+			return options;
+		}
+
+	}
+
+}
