@@ -41,6 +41,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * gRPC-Web and HTTP/JSON transcoding on a running application, with a real HTTP client on the
@@ -136,8 +137,10 @@ class GrpcHttpIntegrationTests {
 		assertThat(unknown.statusCode()).isEqualTo(404);
 		assertThat(unknown.body()).contains("\"code\":5").contains("No item no-such-item");
 		assertThat(unknown.headers().firstValue("x-request-id")).hasValue(requestId);
-		assertThat(output.getAll()).containsPattern("method=" + Pattern.quote(ITEMS + "GetItem")
-				+ " status=NOT_FOUND .*peer=127\\.0\\.0\\.1:\\d+ principal=reader request_id=" + requestId);
+		// The access log writes its lines on its own thread, a few milliseconds after the call.
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(output.getAll()).containsPattern("method=" + Pattern.quote(ITEMS + "GetItem")
+					+ " status=NOT_FOUND .*peer=127\\.0\\.0\\.1:\\d+ principal=reader request_id=" + requestId));
 	}
 
 	@Test
