@@ -81,7 +81,8 @@ public final class UserServiceProcess implements AutoCloseable {
 				UserServiceApplication.class.getName(), "--spring.profiles.active=dev",
 				"--grpc.server.address=127.0.0.1", "--grpc.server.port=" + this.grpcPort,
 				"--spring.grpc.server.address=127.0.0.1", "--spring.grpc.server.port=" + this.grpcPort,
-				"--server.port=0", "--server.address=127.0.0.1"));
+				"--server.port=0", "--server.address=127.0.0.1", "--management.server.port=0",
+				"--management.server.address=127.0.0.1"));
 		for (String property : this.properties) {
 			command.add("--" + property);
 		}
