@@ -130,6 +130,7 @@ final class ChatBench {
 
 	private Map<String, Variant> startServers(ChatBenchUsers users) throws Exception {
 		List<String> common = new ArrayList<>(List.of("grpc.client.user-service.address=static://" + users.target(),
+				"spring.grpc.client.channel.user-service.target=static://" + users.target(),
 				// The fan-out room lives for the whole run: no GOAWAY after the default 10 minutes.
 				"platform.grpc.limits.connection.max-age=2h"));
 		common.addAll(this.options.chatProperties);

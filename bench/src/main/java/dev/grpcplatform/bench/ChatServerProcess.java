@@ -105,8 +105,11 @@ final class ChatServerProcess implements AutoCloseable {
 		Files.createDirectories(logDirectory);
 		int[] ports = freePorts(2);
 		List<String> command = java(jvmOptions);
+		// The gRPC port in both Spring Boot lines' keys (each line reads its own); Actuator on its own port.
 		command.addAll(List.of("-jar", jar.toString(), "--spring.profiles.active=dev", "--grpc.server.port=" + ports[0],
-				"--grpc.server.address=127.0.0.1", "--server.port=" + ports[1], "--server.address=127.0.0.1",
+				"--grpc.server.address=127.0.0.1", "--spring.grpc.server.port=" + ports[0],
+				"--spring.grpc.server.address=127.0.0.1", "--server.port=0", "--server.address=127.0.0.1",
+				"--management.server.port=" + ports[1], "--management.server.address=127.0.0.1",
 				"--spring.main.banner-mode=off"));
 		properties.forEach((property) -> command.add("--" + property));
 		Path log = logDirectory.resolve(name + ".log");

@@ -157,7 +157,8 @@ public final class StartupBench {
 
 	private List<StartupApp> apps(String jdbcUrl, String usersTarget) {
 		List<String> userArguments = List.of("--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=postgres");
-		List<String> chatArguments = List.of("--grpc.client.user-service.address=static://" + usersTarget);
+		List<String> chatArguments = List.of("--grpc.client.user-service.address=static://" + usersTarget,
+				"--spring.grpc.client.channel.user-service.target=static://" + usersTarget);
 		List<StartupApp> apps = new ArrayList<>();
 		apps.add(new StartupApp("user-service", "user-service, as the image runs it", this.options.userService, true,
 				userArguments));
@@ -192,6 +193,8 @@ public final class StartupBench {
 		command.add("--grpc.server.port=" + grpcPort);
 		command.add("--spring.grpc.server.port=" + grpcPort);
 		command.add("--server.port=" + managementPort);
+		// The samples keep Actuator on its own port (8081/8082 by default): a free one here.
+		command.add("--management.server.port=0");
 		ProcessBuilder builder = new ProcessBuilder(command).directory(launch.directory().toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile());

@@ -124,7 +124,8 @@ public final class UserStreamBench {
 			List<String> command = List.of(this.javaHome.resolve("bin/java").toString(), "-Xmx" + this.heap, "-jar",
 					this.jar.toAbsolutePath().toString(), "--spring.datasource.url=" + jdbcUrl,
 					"--spring.datasource.username=postgres", "--grpc.server.port=" + grpcPort,
-					"--spring.grpc.server.port=" + grpcPort, "--server.port=" + StartupBench.freePort());
+					"--spring.grpc.server.port=" + grpcPort, "--server.port=" + StartupBench.freePort(),
+					"--management.server.port=0");
 			Process process = ServerProcess.launch(command, Map.of("JAVA_TOOL_OPTIONS", StartupApp.IMAGE_JVM_OPTIONS,
 					BenchSecurity.SECRET_VARIABLE, this.secret), logs.resolve("user-service.log"));
 			ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort)
