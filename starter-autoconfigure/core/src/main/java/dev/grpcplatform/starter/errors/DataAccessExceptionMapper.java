@@ -66,9 +66,11 @@ public final class DataAccessExceptionMapper {
 				|| application instanceof TransientDataAccessException) {
 			return true;
 		}
-		// SQLSTATE class 08: connection exception (the connection is closed or broken).
+		// SQLSTATE class 08: connection exception (the connection is closed or broken). A commit or
+		// rollback that fails with no SQLSTATE at all failed below SQL, in the driver or the pool: the
+		// connection pool's stand-in for a connection it already closed, for one.
 		for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+			if (cause instanceof SQLException sql && (sql.getSQLState() == null || sql.getSQLState().startsWith("08"))) {
 				return true;
 			}
 		}

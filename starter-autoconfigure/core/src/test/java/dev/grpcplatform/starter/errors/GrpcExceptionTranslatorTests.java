@@ -77,6 +77,18 @@ class GrpcExceptionTranslatorTests {
 		assertMapped(new org.springframework.transaction.TransactionSystemException("JDBC rollback failed",
 				new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006")),
 				Status.Code.UNAVAILABLE, "database unavailable; retry later");
+		// HikariCP's stand-in for a connection it closed after the database went away has no SQLSTATE.
+		assertMapped(new org.springframework.transaction.TransactionSystemException("JDBC rollback failed",
+				new java.sql.SQLException("Connection is closed")), Status.Code.UNAVAILABLE,
+				"database unavailable; retry later");
+	}
+
+	@Test
+	void transactionFailuresOfStoredDataAreNotUnavailable() {
+		Metadata trailers = new Metadata();
+		Status status = this.translator.translate(new org.springframework.transaction.TransactionSystemException(
+				"JDBC commit failed", new java.sql.SQLException("deferred constraint violated", "23505")), "m", trailers);
+		assertThat(status.getCode()).isNotEqualTo(Status.Code.UNAVAILABLE);
 	}
 
 	@Test
