@@ -1,12 +1,5 @@
 package dev.grpcplatform.user.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -79,20 +72,7 @@ public final class UserServiceUnderTest {
 	 * @return the HTTP status code
 	 */
 	public static int managementStatus(RunningGrpcApplication service, String path) {
-		int port = service.context().getEnvironment().getRequiredProperty("local.management.port", Integer.class);
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.timeout(Duration.ofSeconds(10))
-			.build();
-		try {
-			return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return service.managementStatus(path);
 	}
 
 }

@@ -201,7 +201,22 @@ public final class RunningGrpcApplication implements AutoCloseable {
 	 * @return the HTTP status code
 	 */
 	public int httpStatus(String path) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort() + path))
+		return status(webPort(), path);
+	}
+
+	/**
+	 * Sends {@code GET} for the given path to the management server: its own port
+	 * ({@code management.server.port}) when it has one, else the web server.
+	 * @param path the path, e.g. {@code /actuator/health/readiness}
+	 * @return the HTTP status code
+	 */
+	public int managementStatus(String path) {
+		Integer port = this.context.getEnvironment().getProperty("local.management.port", Integer.class);
+		return status((port != null) ? port : webPort(), path);
+	}
+
+	private static int status(int port, String path) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.timeout(Duration.ofSeconds(10))
 			.build();
 		try {
