@@ -7,14 +7,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.grpcplatform.starter.internal.BridgedPeer;
 import dev.grpcplatform.starter.internal.GrpcServerLifecycleListener;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
@@ -23,12 +29,15 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * The in-process gRPC server behind gRPC-Web and JSON transcoding: once the application's gRPC
  * server has started, it serves the same service definitions (with the interceptors they were bound
- * with) on an in-process transport, with the stream tracers, limits and executor the edge applies
- * to the network server, so that every HTTP request is a real gRPC call through the same chain.
+ * with) on an in-process transport, with the stream tracers and limits the edge applies to the
+ * network server, so that every HTTP request is a real gRPC call through the same chain. Unary
+ * handlers run on the thread that serves the HTTP request (the web server's pool bounds them),
+ * streaming handlers on the gRPC server's executor.
  *
  * <p>For the edges: each creates one bean with the function that applies its server builder
  * customizations; not API.
@@ -37,17 +46,24 @@ public final class GrpcHttpBridge implements GrpcServerLifecycleListener, Ordere
 
 	private final Consumer<ServerBuilder<?>> customizer;
 
+	private final @Nullable Executor streamingExecutor;
+
+	private @Nullable ExecutorService ownExecutor;
+
 	private final String name = BridgedPeer.SERVER_NAME_PREFIX + UUID.randomUUID();
 
 	private volatile @Nullable State state;
 
 	/**
 	 * Creates a bridge.
-	 * @param customizer applies the edge's builder customizations (stream tracers, limits,
-	 * executor) to the in-process server builder
+	 * @param customizer applies the edge's builder customizations (stream tracers, limits) to the
+	 * in-process server builder
+	 * @param streamingExecutor runs streaming handlers (the gRPC server's executor), or {@code null}
+	 * for a pool of the bridge's own
 	 */
-	public GrpcHttpBridge(Consumer<ServerBuilder<?>> customizer) {
+	public GrpcHttpBridge(Consumer<ServerBuilder<?>> customizer, @Nullable Executor streamingExecutor) {
 		this.customizer = customizer;
+		this.streamingExecutor = streamingExecutor;
 	}
 
 	@Override
@@ -59,6 +75,20 @@ public final class GrpcHttpBridge implements GrpcServerLifecycleListener, Ordere
 		List<ServerServiceDefinition> services = server.getServices();
 		services.forEach(builder::addService);
 		this.customizer.accept(builder);
+		// A unary handler runs on the HTTP request's own thread (the web server's pool bounds it), as a
+		// controller does: handing each call to the gRPC executor and back cost two thread switches.
+		// Streaming handlers run on the gRPC executor, so that the request thread stays free to notice a
+		// client that goes away (which cancels the call) while the handler sends.
+		Executor streaming = streamingExecutor();
+		builder.directExecutor();
+		builder.callExecutor(new ServerCallExecutorSupplier() {
+
+			@Override
+			public <ReqT, RespT> @Nullable Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata metadata) {
+				return (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY) ? null : streaming;
+			}
+
+		});
 		Server inProcess;
 		try {
 			inProcess = builder.build().start();
@@ -78,6 +108,18 @@ public final class GrpcHttpBridge implements GrpcServerLifecycleListener, Ordere
 			}
 		}
 		this.state = new State(inProcess, channel, services, Map.copyOf(methods), new ConcurrentHashMap<>());
+	}
+
+	private Executor streamingExecutor() {
+		if (this.streamingExecutor != null) {
+			return this.streamingExecutor;
+		}
+		// Without the platform's executor (limits off): a pool of its own, as grpc-java's default.
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("grpc-http-stream-");
+		threads.setDaemon(true);
+		ExecutorService own = Executors.newCachedThreadPool(threads);
+		this.ownExecutor = own;
+		return own;
 	}
 
 	@Override
@@ -101,6 +143,10 @@ public final class GrpcHttpBridge implements GrpcServerLifecycleListener, Ordere
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+		}
+		ExecutorService own = this.ownExecutor;
+		if (own != null) {
+			own.shutdownNow();
 		}
 	}
 

@@ -119,7 +119,8 @@ public final class GrpcHttpFilter extends HttpFilter {
 		String verb = preflight ? request.getHeader("Access-Control-Request-Method").toUpperCase(Locale.ROOT)
 				: request.getMethod();
 		GrpcHttpBridge.State state = this.bridge.state();
-		Route route = route(request, path, verb, state);
+		JsonTranscoding.Match[] jsonMatch = new JsonTranscoding.Match[1];
+		Route route = route(request, path, verb, state, jsonMatch);
 		if (route == Route.NONE) {
 			chain.doFilter(request, response);
 			return;
@@ -145,15 +146,16 @@ public final class GrpcHttpFilter extends HttpFilter {
 					+ "application/grpc-web-text");
 		}
 		else {
-			JsonTranscoding transcoding = transcoding(state);
-			JsonTranscoding.Match match = transcoding.match(verb, path);
-			if (match != null) {
-				transcoding.serve(request, response, state, match, this.limits);
-			}
+			transcoding(state).serve(request, response, state, jsonMatch[0], this.limits);
 		}
 	}
 
-	private Route route(HttpServletRequest request, String path, String verb, GrpcHttpBridge.@Nullable State state) {
+	/**
+	 * Decides who serves a request.
+	 * @param jsonMatch receives the binding's match when the route is {@link Route#JSON}
+	 */
+	private Route route(HttpServletRequest request, String path, String verb, GrpcHttpBridge.@Nullable State state,
+			JsonTranscoding.@Nullable Match[] jsonMatch) {
 		if (this.properties.getGrpcWeb().isEnabled()) {
 			boolean grpcWebType = GrpcWebCall.isGrpcWeb(request.getContentType());
 			if (grpcWebType && isMethodPath(path)) {
@@ -165,13 +167,19 @@ public final class GrpcHttpFilter extends HttpFilter {
 				if ("OPTIONS".equals(request.getMethod())) {
 					return Route.GRPC_WEB;
 				}
-				if (!this.properties.getJson().isEnabled() || state == null || transcoding(state).match(verb, path) == null) {
+				jsonMatch[0] = (this.properties.getJson().isEnabled() && state != null)
+						? transcoding(state).match(verb, path) : null;
+				if (jsonMatch[0] == null) {
 					return Route.GRPC_WEB_WRONG_TYPE;
 				}
+				return Route.JSON;
 			}
 		}
-		if (this.properties.getJson().isEnabled() && state != null && transcoding(state).match(verb, path) != null) {
-			return Route.JSON;
+		if (this.properties.getJson().isEnabled() && state != null) {
+			jsonMatch[0] = transcoding(state).match(verb, path);
+			if (jsonMatch[0] != null) {
+				return Route.JSON;
+			}
 		}
 		return Route.NONE;
 	}

@@ -73,7 +73,7 @@ class GrpcHttpAutoConfigurationTests {
 	@Test
 	void userBridgeWins() {
 		GrpcHttpBridge bridge = new GrpcHttpBridge((builder) -> {
-		});
+		}, null);
 		this.contextRunner.withPropertyValues("platform.grpc.http.json.enabled=true", "management.server.port=-1")
 			.withBean(GrpcHttpBridge.class, () -> bridge)
 			.run((context) -> assertThat(context).getBean(GrpcHttpBridge.class).isSameAs(bridge));

@@ -2,6 +2,7 @@ package dev.grpcplatform.starter.boot3.web;
 
 import dev.grpcplatform.starter.boot3.limits.GrpcLimitsAutoConfiguration;
 import dev.grpcplatform.starter.limits.GrpcLimitsProperties;
+import dev.grpcplatform.starter.limits.GrpcServerExecutor;
 import dev.grpcplatform.starter.web.GrpcHttpBridge;
 import dev.grpcplatform.starter.web.GrpcHttpFilter;
 import dev.grpcplatform.starter.web.GrpcHttpProperties;
@@ -36,9 +37,11 @@ public final class GrpcHttpAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	GrpcHttpBridge grpcHttpBridge(ObjectProvider<GrpcServerConfigurer> configurers) {
+	GrpcHttpBridge grpcHttpBridge(ObjectProvider<GrpcServerConfigurer> configurers,
+			ObjectProvider<GrpcServerExecutor> executor) {
 		return new GrpcHttpBridge(
-				(builder) -> configurers.orderedStream().forEach((configurer) -> configurer.accept(builder)));
+				(builder) -> configurers.orderedStream().forEach((configurer) -> configurer.accept(builder)),
+				executor.stream().map(GrpcServerExecutor::getExecutor).findFirst().orElse(null));
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package dev.grpcplatform.starter.boot4.web;
 
 import dev.grpcplatform.starter.boot4.limits.GrpcLimitsAutoConfiguration;
 import dev.grpcplatform.starter.limits.GrpcLimitsProperties;
+import dev.grpcplatform.starter.limits.GrpcServerExecutor;
 import dev.grpcplatform.starter.web.GrpcHttpBridge;
 import dev.grpcplatform.starter.web.GrpcHttpFilter;
 import dev.grpcplatform.starter.web.GrpcHttpProperties;
@@ -38,11 +39,13 @@ public final class GrpcHttpAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@SuppressWarnings({ "rawtypes", "unchecked" })
-	GrpcHttpBridge grpcHttpBridge(ObjectProvider<ServerBuilderCustomizer<?>> customizers) {
+	GrpcHttpBridge grpcHttpBridge(ObjectProvider<ServerBuilderCustomizer<?>> customizers,
+			ObjectProvider<GrpcServerExecutor> executor) {
 		// As Spring Boot applies them: a customizer typed for another builder is skipped.
 		return new GrpcHttpBridge((builder) -> LambdaSafe
 			.callbacks(ServerBuilderCustomizer.class, customizers.orderedStream().toList(), builder)
-			.invoke((customizer) -> customizer.customize((io.grpc.ServerBuilder) builder)));
+			.invoke((customizer) -> customizer.customize((io.grpc.ServerBuilder) builder)),
+				executor.stream().map(GrpcServerExecutor::getExecutor).findFirst().orElse(null));
 	}
 
 	@Bean
