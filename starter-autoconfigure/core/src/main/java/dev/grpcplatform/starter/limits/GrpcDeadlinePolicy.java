@@ -99,11 +99,13 @@ public final class GrpcDeadlinePolicy implements ServerInterceptor, DisposableBe
 		Context.CancellableContext context = Context.current()
 			.withDeadlineAfter(nanos, TimeUnit.NANOSECONDS, this.timer);
 		GuardedServerCall<ReqT, RespT> guarded = new GuardedServerCall<>(call);
-		String description = "Deadline exceeded: the server ends calls of " + call.getMethodDescriptor()
-			.getFullMethodName() + " after " + Duration.ofNanos(nanos).toMillis() + " ms";
 		context.addListener((cancelled) -> {
 			Deadline deadline = context.getDeadline();
 			if (deadline != null && deadline.isExpired()) {
+				// Built only for the calls it ends.
+				String description = "Deadline exceeded: the server ends calls of "
+						+ call.getMethodDescriptor().getFullMethodName() + " after "
+						+ TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
 				guarded.closeByPlatform(Status.DEADLINE_EXCEEDED.withDescription(description), new Metadata());
 			}
 		}, Runnable::run);

@@ -47,7 +47,8 @@ import org.springframework.util.Assert;
  *
  * <p>Lines are never built or written on the thread that closes the stream (a transport thread):
  * the finished call joins a bounded queue, and one daemon thread, {@value #WRITER_THREAD_NAME},
- * takes the queue in batches every few milliseconds and writes the lines in call order. When a
+ * takes the queue in batches every few milliseconds (every 100 ms at most when no call comes) and
+ * writes the lines in call order. When a
  * burst fills the queue, the lines that do not fit are dropped rather than holding up calls; they
  * are counted by {@link #getDroppedLines()}, the Micrometer counter {@value #DROPPED_METER_NAME}
  * (this is a {@link MeterBinder}) and a warning. {@link #close()} (called when the application
@@ -80,9 +81,13 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 
 	private static final int BATCH_SIZE = 512;
 
-	// How long the writer sleeps when the queue is empty: callers never wake it, so that a call costs
-	// no thread hand-off; a full queue at 40,000 calls per second is 200 ms of calls away.
+	// How long the writer sleeps when the queue is empty: 5 ms while calls come, doubling up to 100 ms
+	// while none do, so that an idle service does not wake it 200 times a second. Callers never wake it
+	// in steady traffic (a call costs no thread hand-off); one that finds the sleeping writer's queue a
+	// quarter full does, so that a burst after a quiet spell is not dropped.
 	private static final long WRITER_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+	private static final long WRITER_IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private static final long DROP_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -103,6 +108,11 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 	private final Object lifecycleMonitor = new Object();
 
 	private volatile boolean closed;
+
+	// Whether the writer sleeps longer than WRITER_PAUSE_NANOS.
+	private volatile boolean writerIdle;
+
+	private final int wakeUpSize;
 
 	private Thread writer;
 
@@ -133,6 +143,7 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 		this.requestIdKey = requestIdKey(requestIdHeader);
 		this.traceIds = traceIds;
 		this.queue = new ArrayBlockingQueue<>(queueCapacity);
+		this.wakeUpSize = Math.max(1, queueCapacity / 4);
 	}
 
 	static Metadata.Key<String> requestIdKey(String header) {
@@ -218,6 +229,10 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 		if (!this.queue.offer(call)) {
 			this.droppedLines.incrementAndGet();
 		}
+		else if (this.writerIdle && this.queue.size() >= this.wakeUpSize) {
+			this.writerIdle = false;
+			LockSupport.unpark(this.writer);
+		}
 		else if (this.closed) {
 			// close() may have drained the queue just before this call joined it.
 			drain();
@@ -242,12 +257,17 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 		List<AccessLogTracer> batch = new ArrayList<>(BATCH_SIZE);
 		long reportedDrops = 0;
 		long lastDropWarning = System.nanoTime() - DROP_WARNING_INTERVAL_NANOS;
+		long pause = WRITER_PAUSE_NANOS;
 		while (!this.closed) {
 			if (this.queue.drainTo(batch, BATCH_SIZE) == 0) {
-				LockSupport.parkNanos(this, WRITER_PAUSE_NANOS);
+				this.writerIdle = pause > WRITER_PAUSE_NANOS;
+				LockSupport.parkNanos(this, pause);
+				this.writerIdle = false;
+				pause = Math.min(pause * 2, WRITER_IDLE_PAUSE_NANOS);
 			}
 			else {
 				writeAll(batch);
+				pause = WRITER_PAUSE_NANOS;
 			}
 			long drops = this.droppedLines.get();
 			if (drops != reportedDrops && System.nanoTime() - lastDropWarning >= DROP_WARNING_INTERVAL_NANOS) {
