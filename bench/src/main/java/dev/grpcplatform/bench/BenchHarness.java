@@ -168,10 +168,12 @@ public final class BenchHarness {
 			MachineLoad.Sample machineBefore = MachineLoad.sample(pids());
 			Map<Long, Long> allocatedBefore = server.allocatedBytes();
 			ServerProcess.CpuTime cpuBefore = server.cpuTime();
+			Map<Long, ThreadCpu.Sample> threadsBefore = ThreadCpu.sample(server.pid());
 			long start = System.nanoTime();
 			Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
 			LoadGenerator.Snapshot after = load.snapshot();
 			ServerProcess.CpuTime cpuAfter = server.cpuTime();
+			Map<Long, ThreadCpu.Sample> threadsAfter = ThreadCpu.sample(server.pid());
 			long allocated = AllocationProbe.allocatedBetween(allocatedBefore, server.allocatedBytes());
 			double foreignLoad = MachineLoad.sample(pids()).foreignShareSince(machineBefore);
 			double elapsed = (System.nanoTime() - start) / 1e9;
@@ -180,11 +182,14 @@ public final class BenchHarness {
 			Histogram latencies = after.latencies();
 			long cpuNanos = cpuAfter.totalNanos() - cpuBefore.totalNanos();
 			long systemNanos = cpuAfter.systemNanos() - cpuBefore.systemNanos();
+			Map<String, Double> cpuByThreads = new LinkedHashMap<>();
+			ThreadCpu.byGroup(threadsBefore, threadsAfter, cpuNanos)
+				.forEach((group, nanos) -> cpuByThreads.put(group, (calls > 0) ? nanos / 1000.0 / calls : 0));
 			return new BenchResults.Round(workload.label(), server.variant().name(), round, calls, failures, elapsed,
 					calls / elapsed, (calls > 0) ? cpuNanos / 1000.0 / calls : 0,
 					(cpuNanos > 0) ? (double) systemNanos / cpuNanos : 0, (calls > 0) ? (double) allocated / calls : 0,
 					latencies.getValueAtPercentile(50) / 1000.0, latencies.getValueAtPercentile(99) / 1000.0,
-					latencies.getValueAtPercentile(99.9) / 1000.0, foreignLoad, 1);
+					latencies.getValueAtPercentile(99.9) / 1000.0, foreignLoad, 1, cpuByThreads);
 		}
 		finally {
 			long failedBefore = load.snapshot().failed();

@@ -73,10 +73,18 @@ final class BenchResults {
 						cpuRatios.isEmpty() ? null : median(cpuRatios), qpsRatios.isEmpty() ? null : median(qpsRatios),
 						cpuRatiosToPool.isEmpty() ? null : median(cpuRatiosToPool),
 						own.stream().mapToLong(Round::failures).sum(), round(cpuRatios), round(qpsRatios),
-						round(cpuRatiosToPool)));
+						round(cpuRatiosToPool), byThreads(own)));
 			}
 		}
 		return summaries;
+	}
+
+	private static Map<String, Double> byThreads(List<Round> rounds) {
+		Map<String, Double> medians = new LinkedHashMap<>();
+		for (String group : ThreadCpu.GROUPS) {
+			medians.put(group, median(rounds.stream().map((round) -> round.cpuMicrosPerCallByThreads().getOrDefault(group, 0.0)).toList()));
+		}
+		return medians;
 	}
 
 	private java.util.Optional<Round> sameRound(String workload, String variant, Round round) {
@@ -98,6 +106,19 @@ final class BenchResults {
 					summary.p999Micros(), summary.cpuMicrosPerCall(), ratio(summary.cpuRatio()),
 					ratio(summary.cpuRatioToPool()), summary.allocatedBytesPerCall(), ratio(summary.qpsRatio()),
 					summary.failures()));
+		}
+		out.append('\n');
+		out.append("Where the server CPU goes, µs per call (medians over rounds, from each thread's time in "
+				+ "`/proc/<pid>/task`; handlers: the executor's threads; other: the VM thread, JMX, timers and threads "
+				+ "that ended within a round):\n\n");
+		out.append("| workload | variant | ").append(String.join(" | ", ThreadCpu.GROUPS)).append(" |\n");
+		out.append("| --- | --- |").append(" ---: |".repeat(ThreadCpu.GROUPS.size())).append('\n');
+		for (Summary summary : summaries()) {
+			out.append("| ").append(summary.workload()).append(" | ").append(summary.variant()).append(" |");
+			for (String group : ThreadCpu.GROUPS) {
+				out.append(String.format(Locale.ROOT, " %.1f |", summary.cpuMicrosPerCallByThreads().get(group)));
+			}
+			out.append('\n');
 		}
 		out.append('\n');
 		out.append("Medians over ").append(this.settings.get("rounds")).append(" rounds of ")
@@ -183,15 +204,17 @@ final class BenchResults {
 	 * @param p999Micros 99.9th percentile latency
 	 * @param foreignLoad share of the machine other processes used during the window
 	 * @param attempts measurements taken until one was not disturbed by other processes (or gave up)
+	 * @param cpuMicrosPerCallByThreads server CPU per call by what the threads do ({@link ThreadCpu#GROUPS})
 	 */
 	record Round(String workload, String variant, int round, long calls, long failures, double seconds, double qps,
 			double cpuMicrosPerCall, double systemShare, double allocatedBytesPerCall, double p50Micros,
-			double p99Micros, double p999Micros, double foreignLoad, int attempts) {
+			double p99Micros, double p999Micros, double foreignLoad, int attempts,
+			Map<String, Double> cpuMicrosPerCallByThreads) {
 
 		Round withAttempts(int attempts) {
 			return new Round(this.workload, this.variant, this.round, this.calls, this.failures, this.seconds, this.qps,
 					this.cpuMicrosPerCall, this.systemShare, this.allocatedBytesPerCall, this.p50Micros, this.p99Micros, this.p999Micros,
-					this.foreignLoad, attempts);
+					this.foreignLoad, attempts, this.cpuMicrosPerCallByThreads);
 		}
 
 	}
@@ -215,11 +238,12 @@ final class BenchResults {
 	 * @param cpuRatios in-round ratios of CPU per call to a
 	 * @param qpsRatios in-round ratios of QPS to a
 	 * @param cpuRatiosToPool in-round ratios of CPU per call to a-pool
+	 * @param cpuMicrosPerCallByThreads median server CPU per call of each group of threads
 	 */
 	record Summary(String workload, String variant, String description, double qps, double p50Micros, double p99Micros,
 			double p999Micros, double cpuMicrosPerCall, double allocatedBytesPerCall, Double cpuRatio, Double qpsRatio,
 			Double cpuRatioToPool, long failures, List<Double> cpuRatios, List<Double> qpsRatios,
-			List<Double> cpuRatiosToPool) {
+			List<Double> cpuRatiosToPool, Map<String, Double> cpuMicrosPerCallByThreads) {
 	}
 
 }

@@ -20,7 +20,7 @@ final class ServerProcess implements AutoCloseable {
 
 	static final List<String> JVM_OPTIONS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseG1GC");
 
-	private static final long CLOCK_TICKS_PER_SECOND = clockTicksPerSecond();
+	static final long CLOCK_TICKS_PER_SECOND = clockTicksPerSecond();
 
 	private static final List<Process> runningProcesses = new CopyOnWriteArrayList<>();
 
