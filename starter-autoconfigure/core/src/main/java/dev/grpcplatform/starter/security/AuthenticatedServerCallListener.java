@@ -43,7 +43,7 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 		callerContext.setAuthentication(authentication);
 		Supplier<SecurityContext> securityContext = () -> callerContext;
 		Context previous = context.attach();
-		Supplier<SecurityContext> previousSecurityContext = enter(securityContext);
+		SecurityContext previousSecurityContext = enter(securityContext);
 		ServerCall.Listener<ReqT> listener;
 		try {
 			// Streaming handlers run here, when they create their request observer.
@@ -59,7 +59,7 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 	@Override
 	public void onMessage(ReqT message) {
 		Context previous = this.context.attach();
-		Supplier<SecurityContext> previousSecurityContext = enter(this.securityContext);
+		SecurityContext previousSecurityContext = enter(this.securityContext);
 		try {
 			this.delegate.onMessage(message);
 		}
@@ -72,7 +72,7 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 	@Override
 	public void onHalfClose() {
 		Context previous = this.context.attach();
-		Supplier<SecurityContext> previousSecurityContext = enter(this.securityContext);
+		SecurityContext previousSecurityContext = enter(this.securityContext);
 		try {
 			this.delegate.onHalfClose();
 		}
@@ -85,7 +85,7 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 	@Override
 	public void onCancel() {
 		Context previous = this.context.attach();
-		Supplier<SecurityContext> previousSecurityContext = enter(this.securityContext);
+		SecurityContext previousSecurityContext = enter(this.securityContext);
 		try {
 			this.delegate.onCancel();
 		}
@@ -98,7 +98,7 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 	@Override
 	public void onComplete() {
 		Context previous = this.context.attach();
-		Supplier<SecurityContext> previousSecurityContext = enter(this.securityContext);
+		SecurityContext previousSecurityContext = enter(this.securityContext);
 		try {
 			this.delegate.onComplete();
 		}
@@ -111,7 +111,7 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 	@Override
 	public void onReady() {
 		Context previous = this.context.attach();
-		Supplier<SecurityContext> previousSecurityContext = enter(this.securityContext);
+		SecurityContext previousSecurityContext = enter(this.securityContext);
 		try {
 			this.delegate.onReady();
 		}
@@ -121,20 +121,26 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 		}
 	}
 
-	private static Supplier<SecurityContext> enter(Supplier<SecurityContext> securityContext) {
+	private static SecurityContext enter(Supplier<SecurityContext> securityContext) {
 		SecurityContextHolderStrategy strategy = SecurityContextHolder.getContextHolderStrategy();
-		// What the thread held: on a pooled handler thread, the empty context the previous callback
-		// left, so that a callback allocates nothing here.
-		Supplier<SecurityContext> previous = strategy.getDeferredContext();
+		SecurityContext previous = strategy.getContext();
 		strategy.setDeferredContext(securityContext);
 		return previous;
 	}
 
-	private static void exit(Supplier<SecurityContext> previous) {
+	private static void exit(SecurityContext previous) {
 		// Pooled handler threads must not keep a caller for the next call they serve: they get back
-		// exactly what they held before (an empty context, unless the callback ran nested in another
-		// authenticated one).
-		SecurityContextHolder.getContextHolderStrategy().setDeferredContext(previous);
+		// what they held before, an empty holder when that was an empty context. Not the previous
+		// supplier: the holder wraps every supplier it is given, so restoring one would chain a
+		// wrapper per callback on each thread (memory held for good, and a deep recursion for the
+		// next getContext() outside a call).
+		SecurityContextHolderStrategy strategy = SecurityContextHolder.getContextHolderStrategy();
+		if (previous.getAuthentication() == null && strategy.createEmptyContext().equals(previous)) {
+			strategy.clearContext();
+		}
+		else {
+			strategy.setContext(previous);
+		}
 	}
 
 }

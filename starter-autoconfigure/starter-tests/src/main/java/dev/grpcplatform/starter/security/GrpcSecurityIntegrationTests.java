@@ -3,15 +3,18 @@ package dev.grpcplatform.starter.security;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.rpc.ErrorInfo;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -21,6 +24,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.grpcplatform.starter.harness.RunningGrpcApplication;
+import dev.grpcplatform.starter.limits.GrpcServerExecutor;
 import dev.grpcplatform.starter.server.GlobalGrpcServerInterceptor;
 import dev.grpcplatform.starter.server.GrpcCallAttributes;
 import dev.grpcplatform.starter.server.PlatformInterceptorOrder;
@@ -66,6 +70,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -332,6 +337,46 @@ class GrpcSecurityIntegrationTests {
 			EchoCalls.Result anonymous = EchoCalls.call(channel, EchoCalls.Type.UNARY, new Metadata());
 			assertThat(anonymous.status().getCode()).isEqualTo(Status.Code.OK);
 			assertThat(anonymous.responses()).containsExactly("-|-");
+		}
+	}
+
+	@Test
+	void handlerThreadIsLeftCleanAfterManyAuthenticatedCalls() throws Exception {
+		String[] properties = Stream
+			.concat(Stream.of(SECURED),
+					Stream.of("platform.grpc.security.required-scopes[platform.testing.v1.EchoService/*]=",
+							"platform.grpc.limits.executor.max-threads=1"))
+			.toArray(String[]::new);
+		try (RunningGrpcApplication server = TestServers.start(new Class<?>[] { CallerTestApplication.class }, properties)) {
+			ManagedChannel channel = server.newChannel();
+			EchoServiceGrpc.EchoServiceFutureStub stub = EchoServiceGrpc.newFutureStub(channel)
+				.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(EchoCalls.bearer(validToken("alice"))));
+			// Every call runs its callbacks on the one handler thread, each with the caller's context.
+			List<ListenableFuture<?>> inFlight = new ArrayList<>();
+			for (int i = 0; i < 20_000; i++) {
+				inFlight.add(stub.echo(EchoRequest.newBuilder().setText("x").build()));
+				if (inFlight.size() == 64) {
+					for (ListenableFuture<?> call : inFlight) {
+						call.get(30, TimeUnit.SECONDS);
+					}
+					inFlight.clear();
+				}
+			}
+			for (ListenableFuture<?> call : inFlight) {
+				call.get(30, TimeUnit.SECONDS);
+			}
+			// Code the application runs on that thread outside a call sees no caller, at once.
+			CompletableFuture<Object> outside = new CompletableFuture<>();
+			server.bean(GrpcServerExecutor.class).getExecutor().execute(() -> {
+				try {
+					outside.complete(SecurityContextHolder.getContext()
+						.getAuthentication());
+				}
+				catch (Throwable ex) {
+					outside.complete(ex);
+				}
+			});
+			assertThat(outside.get(30, TimeUnit.SECONDS)).isNull();
 		}
 	}
 
