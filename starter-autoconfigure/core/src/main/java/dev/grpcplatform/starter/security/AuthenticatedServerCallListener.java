@@ -130,17 +130,11 @@ final class AuthenticatedServerCallListener<ReqT> extends ServerCall.Listener<Re
 
 	private static void exit(SecurityContext previous) {
 		// Pooled handler threads must not keep a caller for the next call they serve: they get back
-		// what they held before, an empty holder when that was an empty context. Not the previous
-		// supplier: the holder wraps every supplier it is given, so restoring one would chain a
-		// wrapper per callback on each thread (memory held for good, and a deep recursion for the
-		// next getContext() outside a call).
-		SecurityContextHolderStrategy strategy = SecurityContextHolder.getContextHolderStrategy();
-		if (previous.getAuthentication() == null && strategy.createEmptyContext().equals(previous)) {
-			strategy.clearContext();
-		}
-		else {
-			strategy.setContext(previous);
-		}
+		// the context they held before (on a pooled thread, the same empty one each time). Not the
+		// previous supplier: the holder wraps every supplier it is given, so restoring one would chain
+		// a wrapper per callback on each thread (memory held for good, and a recursion as deep as
+		// the thread's callbacks for the next getContext() outside a call).
+		SecurityContextHolder.getContextHolderStrategy().setContext(previous);
 	}
 
 }
