@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.google.protobuf.StringValue;
 import com.nimbusds.jose.JOSEException;
@@ -185,9 +187,11 @@ public final class StartupBench {
 		return environment;
 	}
 
-	private Process launch(StartupApp app, StartupApp.Launch launch, int grpcPort, int managementPort, Path log)
-			throws IOException {
+	private Process launch(StartupApp app, StartupApp.Launch launch, int grpcPort, int managementPort, Path log,
+			List<String> jvmOptions) throws IOException {
 		List<String> command = new ArrayList<>(launch.command());
+		// JVM options go before -jar.
+		command.addAll(1, jvmOptions);
 		command.addAll(app.arguments());
 		// Each line's port property; the others are ignored.
 		command.add("--grpc.server.port=" + grpcPort);
@@ -213,7 +217,7 @@ public final class StartupBench {
 		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
 		MachineLoad.Sample before = MachineLoad.sample(List.of());
 		long started = System.nanoTime();
-		Process process = launch(app, launch, grpcPort, managementPort, log);
+		Process process = launch(app, launch, grpcPort, managementPort, log, List.of());
 		try {
 			long ready = awaitServing(channel, process, log);
 			double foreign = MachineLoad.sample(List.of(process.pid())).foreignShareSince(before);
@@ -273,7 +277,10 @@ public final class StartupBench {
 		int grpcPort = freePort();
 		Path log = this.logs.resolve(app.name() + "-memory.log");
 		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
-		Process process = launch(app, launch, grpcPort, freePort(), log);
+		// Native Memory Tracking costs memory of its own: only when a breakdown is asked for.
+		List<String> jvmOptions = this.options.breakdown ? List.of("-XX:NativeMemoryTracking=summary",
+				"-Xlog:gc*:file=" + this.logs.toAbsolutePath().resolve(app.name() + "-memory-gc.log")) : List.of();
+		Process process = launch(app, launch, grpcPort, freePort(), log, jvmOptions);
 		try {
 			awaitServing(channel, process, log);
 			int calls = this.options.calls;
@@ -291,7 +298,14 @@ public final class StartupBench {
 				}
 			}
 			Thread.sleep(this.options.idle.toMillis());
-			return new Memory(app.name(), calls, rssKiB(process.pid()) / 1024.0);
+			Map<String, Long> status = status(process.pid());
+			Memory memory = new Memory(app.name(), calls, status.get("VmRSS") / 1024.0,
+					status.getOrDefault("RssAnon", 0L) / 1024.0, status.getOrDefault("RssFile", 0L) / 1024.0,
+					status.getOrDefault("RssShmem", 0L) / 1024.0, status.getOrDefault("Threads", 0L));
+			if (this.options.breakdown) {
+				breakdown(app, process.pid());
+			}
+			return memory;
 		}
 		finally {
 			channel.shutdownNow();
@@ -392,13 +406,17 @@ public final class StartupBench {
 			throws IOException {
 		Map<String, Double> medians = new LinkedHashMap<>();
 		for (StartupApp app : apps) {
-			medians.put(app.name(), BenchResults.median(starts.stream()
+			List<Double> seconds = starts.stream()
 				.filter((start) -> start.app().equals(app.name()))
 				.map(Start::seconds)
-				.toList()));
+				.toList();
+			// --starts 0 measures memory only.
+			medians.put(app.name(), seconds.isEmpty() ? Double.NaN : BenchResults.median(seconds));
 		}
 		Map<String, Double> rss = new LinkedHashMap<>();
+		Map<String, Memory> memoryByApp = new LinkedHashMap<>();
 		memory.forEach((measured) -> rss.put(measured.app(), measured.rssMiB()));
+		memory.forEach((measured) -> memoryByApp.put(measured.app(), measured));
 		List<String> peers = new ArrayList<>(this.options.peers.keySet());
 		StringBuilder markdown = new StringBuilder();
 		String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -415,36 +433,42 @@ public final class StartupBench {
 			.append(this.options.calls)
 			.append(" calls and ")
 			.append(this.options.idle.toSeconds())
-			.append(" s idle.\n\n");
+			.append(" s idle")
+			.append(this.options.breakdown ? ", with -XX:NativeMemoryTracking=summary (--breakdown)" : "")
+			.append("; anon and file: RssAnon and RssFile of the RSS.\n\n");
 		markdown.append("| app | how it starts | ready s (median) | min | max |");
 		peers.forEach((peer) -> markdown.append(" ÷ ").append(peer).append(" |"));
 		markdown.append(" idle RSS MiB |");
 		peers.forEach((peer) -> markdown.append(" RSS ÷ ").append(peer).append(" |"));
+		markdown.append(" anon MiB | file MiB | threads |");
 		markdown.append("\n| --- | --- | ---: | ---: | ---: |");
 		peers.forEach((peer) -> markdown.append(" ---: |"));
 		markdown.append(" ---: |");
 		peers.forEach((peer) -> markdown.append(" ---: |"));
+		markdown.append(" ---: | ---: | ---: |");
 		markdown.append('\n');
 		List<Map<String, Object>> summaries = new ArrayList<>();
 		for (StartupApp app : apps) {
 			List<Double> samples = starts.stream().filter((start) -> start.app().equals(app.name())).map(Start::seconds).toList();
 			double median = medians.get(app.name());
-			markdown.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f |", app.name(), app.description(),
-					median, samples.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-					samples.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+			markdown.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", app.name(), app.description(),
+					cell(median), cell(samples.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN)),
+					cell(samples.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN))));
 			Map<String, Object> summary = new LinkedHashMap<>();
 			summary.put("app", app.name());
 			summary.put("description", app.description());
 			summary.put("jar", app.jar().toString());
 			summary.put("image", app.image());
-			summary.put("readySecondsMedian", round(median));
+			summary.put("readySecondsMedian", Double.isNaN(median) ? null : round(median));
 			summary.put("readySeconds", samples.stream().map(StartupBench::round).toList());
 			Map<String, Double> ratios = new LinkedHashMap<>();
 			Map<String, Double> rssRatios = new LinkedHashMap<>();
 			for (String peer : peers) {
 				double ratio = median / medians.get(peer);
-				ratios.put(peer, round(ratio));
-				markdown.append(String.format(Locale.ROOT, " %.2f |", ratio));
+				if (!Double.isNaN(ratio)) {
+					ratios.put(peer, round(ratio));
+				}
+				markdown.append(" ").append(cell(ratio)).append(" |");
 			}
 			Double appRss = rss.get(app.name());
 			markdown.append(String.format(Locale.ROOT, " %.1f |", appRss));
@@ -453,6 +477,9 @@ public final class StartupBench {
 				rssRatios.put(peer, round(ratio));
 				markdown.append(String.format(Locale.ROOT, " %.2f |", ratio));
 			}
+			Memory measured = memoryByApp.get(app.name());
+			markdown.append(String.format(Locale.ROOT, " %.1f | %.1f | %d |", measured.anonMiB(), measured.fileMiB(),
+					measured.threads()));
 			markdown.append('\n');
 			summary.put("readyRatioToPeer", ratios);
 			summary.put("idleRssMiB", round(appRss));
@@ -489,12 +516,119 @@ public final class StartupBench {
 	}
 
 	static long rssKiB(long pid) throws IOException {
+		Long rss = status(pid).get("VmRSS");
+		if (rss == null) {
+			throw new IOException("no VmRSS for " + pid);
+		}
+		return rss;
+	}
+
+	// The numeric fields of /proc/<pid>/status (kB for sizes).
+	private static Map<String, Long> status(long pid) throws IOException {
+		Map<String, Long> fields = new LinkedHashMap<>();
 		for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-			if (line.startsWith("VmRSS:")) {
-				return Long.parseLong(line.replaceAll("[^0-9]", ""));
+			int colon = line.indexOf(':');
+			String digits = line.substring(colon + 1).replace("kB", "").strip();
+			if (colon > 0 && digits.matches("[0-9]+")) {
+				fields.put(line.substring(0, colon), Long.parseLong(digits));
 			}
 		}
-		throw new IOException("no VmRSS for " + pid);
+		return fields;
+	}
+
+	// What the RSS consists of, read while the app is idle (after its RSS): the kernel's view
+	// (smaps_rollup, the largest mappings, the Java heap's and the class cache's share) and the
+	// JVM's (NMT, heap, threads, heap histogram; the histogram runs a full GC, so it comes last).
+	private void breakdown(StartupApp app, long pid) throws IOException, InterruptedException {
+		StringBuilder out = new StringBuilder();
+		Path proc = Path.of("/proc", Long.toString(pid));
+		List<String> smaps = Files.readAllLines(proc.resolve("smaps"));
+		out.append("## /proc/").append(pid).append("/status\n");
+		Files.readAllLines(proc.resolve("status"))
+			.stream()
+			.filter((line) -> line.matches("^(Vm|Rss|Threads).*"))
+			.forEach((line) -> out.append(line).append('\n'));
+		out.append("\n## smaps_rollup\n").append(Files.readString(proc.resolve("smaps_rollup")));
+		out.append("\n## largest mappings by Rss (kB)\n");
+		largestMappings(smaps, 25).forEach((line) -> out.append(line).append('\n'));
+		String heapInfo = jcmd(pid, "GC.heap_info");
+		Matcher range = Pattern.compile("\\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)").matcher(heapInfo);
+		if (range.find()) {
+			long[] heap = resident(smaps, (start, name) -> start >= Long.parseUnsignedLong(range.group(1), 16)
+					&& start < Long.parseUnsignedLong(range.group(2), 16));
+			out.append(String.format(Locale.ROOT, "%nJava heap resident: %d kB (dirty %d kB)%n", heap[0], heap[1]));
+		}
+		long[] cache = resident(smaps, (start, name) -> name.endsWith(".aot") || name.endsWith(".jsa"));
+		out.append(String.format(Locale.ROOT,
+				"Class data cache (.aot/.jsa) resident: %d kB, of which dirty (relocated, counted in RssAnon) %d kB%n",
+				cache[0], cache[1]));
+		for (String command : List.of("VM.native_memory summary", "GC.heap_info", "VM.flags", "Thread.print",
+				"GC.class_histogram")) {
+			out.append("\n## jcmd ").append(command).append('\n');
+			int limit = command.equals("GC.class_histogram") ? 60 : Integer.MAX_VALUE;
+			jcmd(pid, command).lines().limit(limit).forEach((line) -> out.append(line).append('\n'));
+		}
+		Path file = this.logs.resolve(app.name() + "-memory-breakdown.txt");
+		Files.writeString(file, out);
+		progress("%-24s RSS breakdown in %s", app.name(), file);
+	}
+
+	private String jcmd(long pid, String command) throws IOException, InterruptedException {
+		List<String> arguments = new ArrayList<>(
+				List.of(this.options.javaHome.resolve("bin/jcmd").toString(), Long.toString(pid)));
+		arguments.addAll(List.of(command.split(" ")));
+		Process process = new ProcessBuilder(arguments).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		process.waitFor();
+		return output;
+	}
+
+	// Rss and Private_Dirty (kB) of the mappings of /proc/<pid>/smaps that the filter selects by
+	// start address and name.
+	private static long[] resident(List<String> smaps, MappingFilter filter) {
+		long[] sums = new long[2];
+		boolean selected = false;
+		for (String line : smaps) {
+			if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+				String[] fields = line.split("\\s+", 6);
+				long start = Long.parseUnsignedLong(fields[0].substring(0, fields[0].indexOf('-')), 16);
+				selected = filter.test(start, (fields.length == 6) ? fields[5].strip() : "");
+			}
+			else if (selected && line.startsWith("Rss:")) {
+				sums[0] += Long.parseLong(line.replaceAll("[^0-9]", ""));
+			}
+			else if (selected && line.startsWith("Private_Dirty:")) {
+				sums[1] += Long.parseLong(line.replaceAll("[^0-9]", ""));
+			}
+		}
+		return sums;
+	}
+
+	private interface MappingFilter {
+
+		boolean test(long start, String name);
+
+	}
+
+	// The mappings of /proc/<pid>/smaps with the most resident memory, mappings of one file summed.
+	private static List<String> largestMappings(List<String> smaps, int count) {
+		Map<String, Long> rss = new LinkedHashMap<>();
+		String mapping = null;
+		for (String line : smaps) {
+			if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+				String[] fields = line.split("\\s+", 6);
+				mapping = (fields.length == 6 && !fields[5].isBlank()) ? fields[5].strip() : "[anon]";
+			}
+			else if (line.startsWith("Rss:") && mapping != null) {
+				rss.merge(mapping, Long.parseLong(line.replaceAll("[^0-9]", "")), Long::sum);
+			}
+		}
+		return rss.entrySet()
+			.stream()
+			.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+			.limit(count)
+			.map((entry) -> String.format(Locale.ROOT, "%8d %s", entry.getValue(), entry.getKey()))
+			.toList();
 	}
 
 	static int freePort() throws IOException {
@@ -511,6 +645,11 @@ public final class StartupBench {
 
 	private static double seconds(long nanos) {
 		return nanos / 1e9;
+	}
+
+	// Two decimals; a dash without starts (--starts 0 measures memory only).
+	private static String cell(double value) {
+		return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.2f", value);
 	}
 
 	private static double round(double value) {
@@ -542,8 +681,12 @@ public final class StartupBench {
 	 * @param app the app
 	 * @param calls calls made before
 	 * @param rssMiB VmRSS after the calls and the idle time
+	 * @param anonMiB RssAnon of it: heap, metaspace, stacks, native memory
+	 * @param fileMiB RssFile of it: mapped files (the JVM, the AOT cache, jars)
+	 * @param shmemMiB RssShmem of it
+	 * @param threads the process's threads
 	 */
-	record Memory(String app, int calls, double rssMiB) {
+	record Memory(String app, int calls, double rssMiB, double anonMiB, double fileMiB, double shmemMiB, long threads) {
 	}
 
 	/**
@@ -566,6 +709,11 @@ public final class StartupBench {
 				  --no-plain-samples        do not also start the samples with plain java -jar
 				  --reuse-cache             keep an extracted sample and its cache from an earlier run with the
 				                            same jar and JDK (default: extract and train again)
+				  --breakdown               start the RSS measurement with -XX:NativeMemoryTracking=summary and
+				                            a GC log (APP-memory-gc.log), and
+				                            write what the RSS consists of (smaps, NMT, heap, threads, heap
+				                            histogram) to bench/target/startup-bench-logs/APP-memory-breakdown.txt
+				                            (NMT costs memory of its own: the RSS is then a little higher)
 				  --max-foreign-load X      wait before a start until other processes use at most this share
 				                            of the machine (default 0.25; 1 never waits)
 				  --script FILE             the start-up cache script (default deploy/jvm/start-up-cache)
@@ -593,6 +741,8 @@ public final class StartupBench {
 
 		boolean reuseCache;
 
+		boolean breakdown;
+
 		double maxForeignLoad = 0.25;
 
 		Path script = Path.of("deploy/jvm/start-up-cache");
@@ -609,6 +759,7 @@ public final class StartupBench {
 					}
 					case "--no-plain-samples" -> options.plainSamples = false;
 					case "--reuse-cache" -> options.reuseCache = true;
+					case "--breakdown" -> options.breakdown = true;
 					default -> {
 						if (i + 1 >= args.length) {
 							throw new IllegalArgumentException("Missing value of " + arg + "\n" + HELP);

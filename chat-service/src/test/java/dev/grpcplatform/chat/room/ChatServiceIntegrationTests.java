@@ -21,9 +21,12 @@ import dev.grpcplatform.starter.security.DevelopmentTokens;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
+import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -64,6 +67,12 @@ class ChatServiceIntegrationTests {
 		if (users != null) {
 			users.close();
 		}
+	}
+
+	@Test
+	void theMemoryBrokerRunsWithoutARedisClient() {
+		assertThat(chat.context().getBeanNamesForType(RedisConnectionFactory.class)).isEmpty();
+		assertThat(chat.context().getBeanNamesForType(ClientResources.class)).isEmpty();
 	}
 
 	@Test

@@ -18,7 +18,9 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Compiles the rules of every request type a server accepts, so that the first real call does not
- * pay for it, and reports broken rules at startup rather than at the first call.
+ * pay for it, and reports broken rules at startup rather than at the first call. It runs on a
+ * thread of its own once the server has started, so that it does not hold up readiness: a call
+ * that comes first compiles its type's rules itself, as it would without the warm-up.
  */
 public final class ValidatorWarmUp implements GrpcServerLifecycleListener {
 
@@ -36,7 +38,10 @@ public final class ValidatorWarmUp implements GrpcServerLifecycleListener {
 
 	@Override
 	public void serverStarted(Server server) {
-		warmUp(server.getServices());
+		List<ServerServiceDefinition> services = server.getServices();
+		Thread thread = new Thread(() -> warmUp(services), "grpc-validation-warm-up");
+		thread.setDaemon(true);
+		thread.start();
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.grpcplatform.starter.validation;
 
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,6 +36,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Integration tests for the validation of request messages over a real socket.
@@ -168,8 +170,10 @@ class GrpcValidationIntegrationTests {
 	void requestTypesAreLoadedIntoTheValidatorWhenTheServerStarts() {
 		try (RunningGrpcApplication server = TestServers
 			.start(new Class<?>[] { TestGrpcApplication.class, RecordingValidatorConfiguration.class })) {
-			assertThat(server.bean(RecordingValidatorConfiguration.class).validated)
-				.contains(EchoRequest.getDefaultInstance());
+			// Without a call: the warm-up runs on a thread of its own once the server has started.
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(server.bean(RecordingValidatorConfiguration.class).validated)
+					.contains(EchoRequest.getDefaultInstance()));
 		}
 	}
 
