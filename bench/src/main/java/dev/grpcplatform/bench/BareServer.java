@@ -5,11 +5,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
+import dev.grpcplatform.starter.limits.GrpcServerExecutor;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
@@ -33,11 +32,8 @@ public final class BareServer {
 		NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
 			.addService(new BenchServiceImpl());
 		if (List.of(args).contains("executor=bounded")) {
-			// What GrpcServerExecutor.bounded(200, 60s) builds (the starter is not on this class path).
-			ThreadPoolExecutor pool = new ThreadPoolExecutor(200, 200, 60, TimeUnit.SECONDS,
-					new LinkedBlockingQueue<>());
-			pool.allowCoreThreadTimeOut(true);
-			builder.executor(pool);
+			// The platform's own pool with its defaults (only the platform's core is on this class path).
+			builder.executor(GrpcServerExecutor.bounded(200, Duration.ofSeconds(60)).getExecutor());
 		}
 		Server server = builder.build().start();
 		Files.writeString(Path.of(args[0]), "port=" + server.getPort() + "\nplatform=false\n", StandardCharsets.UTF_8);

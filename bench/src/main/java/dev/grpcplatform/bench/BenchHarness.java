@@ -87,7 +87,10 @@ public final class BenchHarness {
 				progress("starting %s (%s)", variant.name(), variant.description());
 				List<String> lineClassPath = variant.boot4() ? boot4ClassPath : classPath;
 				List<String> variantClassPath = variant.withPlatform() ? lineClassPath
-						: lineClassPath.stream().filter((entry) -> !isPlatformStarter(entry)).toList();
+						: lineClassPath.stream()
+							.filter((entry) -> !isPlatformStarter(entry)
+									|| (variant.withPlatformExecutor() && isPlatformCore(entry)))
+							.toList();
 				ServerProcess server = ServerProcess.start(variant, variantClassPath, this.options.serverJvmOptions,
 						Map.of(BenchSecurity.SECRET_VARIABLE, this.security.secret()), this.options.logDirectory,
 						Duration.ofMinutes(2));
@@ -308,6 +311,19 @@ public final class BenchHarness {
 		try (Stream<Path> jars = Files.list(directory)) {
 			jars.filter((path) -> path.toString().endsWith(".jar")).sorted().forEach((path) -> entries.add(path.toString()));
 		}
+	}
+
+	/**
+	 * Whether a class path entry is the platform's core (where {@code GrpcServerExecutor} lives).
+	 * @param entry the entry
+	 * @return whether it is the core's jar or classes
+	 */
+	static boolean isPlatformCore(String entry) {
+		Path path = Path.of(entry);
+		return path.getFileName().toString().startsWith("grpc-platform-core")
+				|| (path.getFileName().toString().equals("classes") && path.getParent() != null
+						&& path.getParent().getParent() != null
+						&& path.getParent().getParent().getFileName().toString().equals("core"));
 	}
 
 	static boolean isPlatformStarter(String entry) {

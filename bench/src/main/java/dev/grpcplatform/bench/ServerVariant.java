@@ -49,6 +49,15 @@ record ServerVariant(String name, String description, String mainClass, boolean 
 		FEATURE_OFF.put("limits", List.of("platform.grpc.limits.enabled=false"));
 	}
 
+	/**
+	 * Whether the server runs on the platform's handler executor without the platform (a-pool): the
+	 * platform's core stays on its class path.
+	 * @return whether it needs the platform's executor
+	 */
+	boolean withPlatformExecutor() {
+		return !this.withPlatform && this.properties.contains("executor=bounded");
+	}
+
 	static ServerVariant bare() {
 		return new ServerVariant("a", "bare grpc-java Netty server", BareServer.class.getName(), false, false,
 				List.of(), List.of());

@@ -196,10 +196,12 @@ public final class WebBench {
 						}
 						else {
 							failures.incrementAndGet();
+							reportFailure("a wrong answer (status, body or trailer)");
 						}
 					}
 					catch (Exception ex) {
 						failures.incrementAndGet();
+						reportFailure(ex.toString());
 					}
 				}
 			});
@@ -220,6 +222,15 @@ public final class WebBench {
 			thread.join();
 		}
 		return new double[] { calls / elapsed, (calls > 0) ? cpu / 1e3 / calls : Double.NaN, failures.get() };
+	}
+
+	private static final AtomicLong reportedFailures = new AtomicLong();
+
+	// The first failures are printed with their cause; a failure is never silent.
+	private static void reportFailure(String cause) {
+		if (reportedFailures.incrementAndGet() <= 10) {
+			System.err.println("[web-bench] a call failed: " + cause);
+		}
 	}
 
 	private static double median(List<double[]> rounds, int index) {

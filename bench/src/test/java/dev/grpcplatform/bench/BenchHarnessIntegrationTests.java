@@ -108,4 +108,15 @@ class BenchHarnessIntegrationTests {
 		assertThat(BenchHarness.isPlatformStarter("/x/lib/grpc-netty-shaded-1.83.1.jar")).isFalse();
 	}
 
+	@Test
+	void barePooledServerKeepsOnlyThePlatformsCoreForItsExecutor() {
+		assertThat(ServerVariant.barePooled().withPlatformExecutor()).isTrue();
+		assertThat(ServerVariant.bare().withPlatformExecutor()).isFalse();
+		assertThat(BenchHarness.isPlatformCore("/x/lib/grpc-platform-core-0.1.0-SNAPSHOT.jar")).isTrue();
+		assertThat(BenchHarness.isPlatformCore("/w/starter-autoconfigure/core/target/classes")).isTrue();
+		assertThat(BenchHarness.isPlatformCore("/x/lib/grpc-platform-spring-boot3-starter-0.1.0-SNAPSHOT.jar"))
+			.isFalse();
+		assertThat(BenchHarness.isPlatformCore("/w/bench/target/classes")).isFalse();
+	}
+
 }
