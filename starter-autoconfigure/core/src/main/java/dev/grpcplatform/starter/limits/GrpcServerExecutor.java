@@ -5,7 +5,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,31 +99,10 @@ public final class GrpcServerExecutor implements DisposableBean {
 		// Tasks handed to the pool and not finished: more than the threads means none is idle.
 		private final AtomicInteger submitted = new AtomicInteger();
 
-		// Threads running, counted by the threads themselves: the pool's own count takes its main lock,
-		// which every task submission would then take.
-		private final AtomicInteger threads;
-
 		HandlerPool(int maxThreads, Duration keepAlive) {
-			this(maxThreads, keepAlive, new AtomicInteger());
-		}
-
-		private HandlerPool(int maxThreads, Duration keepAlive, AtomicInteger threads) {
 			super(0, maxThreads, keepAlive.toMillis(), TimeUnit.MILLISECONDS, new HandlerQueue(),
-					counting(new CustomizableThreadFactory("grpc-exec-"), threads), HandlerPool::enqueue);
-			this.threads = threads;
+					new CustomizableThreadFactory("grpc-exec-"), HandlerPool::enqueue);
 			((HandlerQueue) getQueue()).pool = this;
-		}
-
-		private static ThreadFactory counting(ThreadFactory threadFactory, AtomicInteger threads) {
-			return (worker) -> threadFactory.newThread(() -> {
-				threads.incrementAndGet();
-				try {
-					worker.run();
-				}
-				finally {
-					threads.decrementAndGet();
-				}
-			});
 		}
 
 		@Override
@@ -166,8 +144,7 @@ public final class GrpcServerExecutor implements DisposableBean {
 
 		@Override
 		public boolean offer(Runnable task) {
-			// A thread that is starting is not counted yet: at worst the pool starts one thread more.
-			int threads = this.pool.threads.get();
+			int threads = this.pool.getPoolSize();
 			if (threads >= this.pool.getMaximumPoolSize() || this.pool.submitted.get() <= threads) {
 				return super.offer(task);
 			}
