@@ -83,8 +83,16 @@ final class MachineLoad {
 	}
 
 	static long ownTicks(Path stat) throws IOException {
-		String content = Files.readString(stat);
-		String[] fields = content.substring(content.lastIndexOf(')') + 2).split(" ");
+		return cpuTicks(Files.readString(stat));
+	}
+
+	/**
+	 * Returns the user + system clock ticks of a process's or thread's {@code stat} line.
+	 * @param stat the content of {@code /proc/<pid>/stat} or {@code /proc/<pid>/task/<tid>/stat}
+	 * @return the ticks
+	 */
+	static long cpuTicks(String stat) {
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 	}
 

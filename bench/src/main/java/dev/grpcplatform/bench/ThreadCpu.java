@@ -45,10 +45,8 @@ final class ThreadCpu {
 				catch (NoSuchFileException ex) {
 					continue;
 				}
-				int close = stat.lastIndexOf(')');
-				String name = stat.substring(stat.indexOf('(') + 1, close);
-				String[] fields = stat.substring(close + 2).split(" ");
-				long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+				String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+				long ticks = MachineLoad.cpuTicks(stat);
 				threads.put(Long.parseLong(task.getFileName().toString()), new Sample(name, ticks * nanosPerTick));
 			}
 		}
