@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Where a server JVM's CPU time goes: the user + system time of each of its threads, read from
@@ -65,13 +66,27 @@ final class ThreadCpu {
 	 * @return nanoseconds by group, in {@link #GROUPS} order
 	 */
 	static Map<String, Long> byGroup(Map<Long, Sample> before, Map<Long, Sample> after, long totalNanos) {
+		return byGroup(before, after, totalNanos, GROUPS, ThreadCpu::group);
+	}
+
+	/**
+	 * Returns the CPU time per group between two samples, by groups of the caller's own.
+	 * @param before the earlier sample
+	 * @param after the later sample
+	 * @param totalNanos the process's CPU time between them
+	 * @param groupNames the groups in report order, {@code other} among them
+	 * @param grouping the group of a thread's name
+	 * @return nanoseconds by group, in the given order
+	 */
+	static Map<String, Long> byGroup(Map<Long, Sample> before, Map<Long, Sample> after, long totalNanos,
+			List<String> groupNames, Function<String, String> grouping) {
 		Map<String, Long> groups = new LinkedHashMap<>();
-		GROUPS.forEach((group) -> groups.put(group, 0L));
+		groupNames.forEach((group) -> groups.put(group, 0L));
 		long named = 0;
 		for (Map.Entry<Long, Sample> thread : after.entrySet()) {
 			Sample earlier = before.get(thread.getKey());
 			long used = thread.getValue().cpuNanos() - ((earlier != null) ? earlier.cpuNanos() : 0);
-			String group = group(thread.getValue().name());
+			String group = grouping.apply(thread.getValue().name());
 			if (!group.equals("other")) {
 				groups.merge(group, used, Long::sum);
 				named += used;

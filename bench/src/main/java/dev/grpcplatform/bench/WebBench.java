@@ -58,6 +58,10 @@ public final class WebBench {
 	 * @throws Exception when the server cannot start or a client fails
 	 */
 	public static void main(String[] args) throws Exception {
+		// Tomcat closes a kept-alive connection after 20 s without a request, while each workload waits
+		// for the other three; the JDK's client would keep it for 20 minutes and send the next POST on
+		// it (a GET it retries by itself, a POST fails). Its pool now lets connections go after 5 s.
+		System.setProperty("jdk.httpclient.keepalive.timeout", "5");
 		Map<String, String> options = new LinkedHashMap<>(Map.of("--warmup-seconds", "20", "--round-seconds", "10",
 				"--rounds", "3", "--concurrency", "16", "--results-dir", "bench/results"));
 		for (int i = 0; i + 1 < args.length; i += 2) {
@@ -179,7 +183,7 @@ public final class WebBench {
 
 	/**
 	 * Runs one workload for the given time.
-	 * @return QPS, server CPU µs per call, failures
+	 * @return QPS, server CPU µs per call, failures, then µs per call of each of {@link #WEB_GROUPS}
 	 */
 	private static double[] measure(Callable<Boolean> call, int concurrency, int seconds, long serverPid)
 			throws InterruptedException {
@@ -211,17 +215,49 @@ public final class WebBench {
 		// Measure the steady part: calls and CPU from one second in until the end.
 		Thread.sleep(1000);
 		long calls0 = done.get();
+		Map<Long, ThreadCpu.Sample> threads0 = ThreadCpu.sample(serverPid);
 		long cpu0 = ServerProcess.cpuTime("web", serverPid).totalNanos();
 		long start = System.nanoTime();
 		Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
 		long calls = done.get() - calls0;
 		long cpu = ServerProcess.cpuTime("web", serverPid).totalNanos() - cpu0;
+		Map<String, Long> byGroup = ThreadCpu.byGroup(threads0, ThreadCpu.sample(serverPid), cpu, WEB_GROUPS,
+				WebBench::group);
 		double elapsed = (System.nanoTime() - start) / 1e9;
 		running.set(false);
 		for (Thread thread : threads) {
 			thread.join();
 		}
-		return new double[] { calls / elapsed, (calls > 0) ? cpu / 1e3 / calls : Double.NaN, failures.get() };
+		double[] result = new double[3 + WEB_GROUPS.size()];
+		result[0] = calls / elapsed;
+		result[1] = (calls > 0) ? cpu / 1e3 / calls : Double.NaN;
+		result[2] = failures.get();
+		for (int i = 0; i < WEB_GROUPS.size(); i++) {
+			result[3 + i] = (calls > 0) ? byGroup.get(WEB_GROUPS.get(i)) / 1e3 / calls : Double.NaN;
+		}
+		return result;
+	}
+
+	// What the server's threads do here: Tomcat's threads (request threads, poller, acceptor) run the
+	// controller and, for gRPC-Web and JSON, unary handlers too; the gRPC executor runs native calls'
+	// handlers.
+	static final List<String> WEB_GROUPS = List.of("Tomcat", "gRPC transport", "gRPC handlers",
+			"deadline timer", "GC", "JIT", "other");
+
+	static String group(String name) {
+		if (name.startsWith("http-nio-")) {
+			return "Tomcat";
+		}
+		if (name.startsWith("grpc-deadline")) {
+			return "deadline timer";
+		}
+		return switch (ThreadCpu.group(name)) {
+			case "transport" -> "gRPC transport";
+			case "handlers" -> "gRPC handlers";
+			case "GC" -> "GC";
+			case "JIT" -> "JIT";
+			default -> name.startsWith("grpc-http-strea") ? "gRPC handlers" : "other";
+		};
 	}
 
 	private static final AtomicLong reportedFailures = new AtomicLong();
@@ -252,6 +288,17 @@ public final class WebBench {
 			long failures = entry.getValue().stream().mapToLong((round) -> (long) round[2]).sum();
 			report.append(String.format("| %s | %.0f | %.1f | %d |%n", entry.getKey(), median(entry.getValue(), 0),
 					median(entry.getValue(), 1), failures));
+		}
+		report.append("\nWhere the server's CPU goes, µs per call (each thread's time from /proc/<pid>/task, ")
+			.append("summed by what the thread does; medians over rounds):\n\n| workload |");
+		WEB_GROUPS.forEach((group) -> report.append(' ').append(group).append(" |"));
+		report.append("\n| --- |").append(" ---: |".repeat(WEB_GROUPS.size())).append('\n');
+		for (Map.Entry<String, List<double[]>> entry : rounds.entrySet()) {
+			report.append("| ").append(entry.getKey()).append(" |");
+			for (int i = 0; i < WEB_GROUPS.size(); i++) {
+				report.append(String.format(" %.1f |", median(entry.getValue(), 3 + i)));
+			}
+			report.append('\n');
 		}
 		report.append("\n| ratio | QPS | server CPU per call |\n| --- | ---: | ---: |\n");
 		report.append(ratio("gRPC-Web ÷ native gRPC", rounds.get("grpc-web"), rounds.get("grpc")));

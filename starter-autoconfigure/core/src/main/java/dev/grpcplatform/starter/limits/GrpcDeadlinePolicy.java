@@ -3,7 +3,6 @@ package dev.grpcplatform.starter.limits;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.grpcplatform.starter.internal.GuardedServerCall;
@@ -21,7 +20,6 @@ import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
 /**
@@ -44,15 +42,12 @@ public final class GrpcDeadlinePolicy implements ServerInterceptor, DisposableBe
 
 	private final Map<String, Limits> limitsByMethod = new ConcurrentHashMap<>();
 
-	private final ScheduledThreadPoolExecutor timer;
+	private final DeadlineScheduler timer;
 
 	public GrpcDeadlinePolicy(GrpcLimitsProperties properties) {
 		validate(properties);
 		this.properties = properties;
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("grpc-deadline-");
-		threads.setDaemon(true);
-		this.timer = new ScheduledThreadPoolExecutor(1, threads);
-		this.timer.setRemoveOnCancelPolicy(true);
+		this.timer = new DeadlineScheduler("grpc-deadline-");
 	}
 
 	private static void validate(GrpcLimitsProperties properties) {
