@@ -7,6 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.util.PGobject;
 
 import org.springframework.context.annotation.Configuration;
@@ -46,7 +47,11 @@ class UserJdbcConfiguration extends AbstractJdbcConfiguration {
 		}
 	}
 
-	static UserMetadata fromJson(String json) {
+	static UserMetadata fromJson(@Nullable String json) {
+		// Most users have no labels: skip the parser for the empty object, as PostgreSQL prints it.
+		if (json == null || json.equals("{}")) {
+			return UserMetadata.EMPTY;
+		}
 		try {
 			return new UserMetadata(JSON.readValue(json, ENTRIES));
 		}
@@ -78,8 +83,7 @@ class UserJdbcConfiguration extends AbstractJdbcConfiguration {
 
 		@Override
 		public UserMetadata convert(PGobject jsonb) {
-			String value = jsonb.getValue();
-			return (value != null) ? fromJson(value) : UserMetadata.EMPTY;
+			return fromJson(jsonb.getValue());
 		}
 
 	}

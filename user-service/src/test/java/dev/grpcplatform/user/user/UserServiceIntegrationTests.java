@@ -50,16 +50,7 @@ class UserServiceIntegrationTests {
 	@Test
 	void createUserReturnsTheUserWithItsIdAndCreationTime() {
 		Instant before = Instant.now().minusSeconds(60);
-		User user = UserServiceUnderTest.blockingStub(app.service())
-			.createUser(CreateUserRequest.newBuilder()
-				.setName("Ada Lovelace")
-				.setEmail("ada@example.com")
-				.addRoles("admin")
-				.addRoles("billing.read")
-				.setPhone("+441234567890")
-				.putMetadata("team", "engines")
-				.build())
-			.getUser();
+		User user = UserServiceUnderTest.blockingStub(app.service()).createUser(adaWithEveryField().build()).getUser();
 		assertThat(user.getId()).isPositive();
 		assertThat(user.getName()).isEqualTo("Ada Lovelace");
 		assertThat(user.getEmail()).isEqualTo("ada@example.com");
@@ -214,6 +205,26 @@ class UserServiceIntegrationTests {
 	}
 
 	@Test
+	void listUsersStreamsEveryFieldOfEachUserAsGetUserReturnsIt() {
+		User labelled = UserServiceUnderTest.blockingStub(app.service())
+			.createUser(adaWithEveryField().putMetadata("floor", "2").build())
+			.getUser();
+		User bare = create("Grace Hopper", "grace@example.com", UserStatus.USER_STATUS_INACTIVE);
+		List<User> listed = list(ListUsersRequest.getDefaultInstance()).stream()
+			.flatMap((page) -> page.getUsersList().stream())
+			.toList();
+		assertThat(listed).containsExactly(labelled, bare);
+		assertThat(listed.get(1).hasPhone()).isFalse();
+		assertThat(listed.get(1).getRolesList()).isEmpty();
+		assertThat(listed.get(1).getMetadataMap()).isEmpty();
+		for (User user : listed) {
+			assertThat(UserServiceUnderTest.blockingStub(app.service())
+				.getUser(GetUserRequest.newBuilder().setId(user.getId()).build())
+				.getUser()).isEqualTo(user);
+		}
+	}
+
+	@Test
 	void listUsersWithoutPageSizeSendsPagesOfOneHundred() {
 		createMany(150);
 		List<ListUsersResponse> pages = list(ListUsersRequest.getDefaultInstance());
@@ -345,6 +356,16 @@ class UserServiceIntegrationTests {
 
 	static CreateUserRequest user(int i) {
 		return CreateUserRequest.newBuilder().setName("User " + i).setEmail("user" + i + "@example.com").build();
+	}
+
+	private static CreateUserRequest.Builder adaWithEveryField() {
+		return CreateUserRequest.newBuilder()
+			.setName("Ada Lovelace")
+			.setEmail("ada@example.com")
+			.addRoles("admin")
+			.addRoles("billing.read")
+			.setPhone("+441234567890")
+			.putMetadata("team", "engines");
 	}
 
 	private static User create(String name, String email, UserStatus status) {
