@@ -27,8 +27,9 @@ import org.springframework.util.Assert;
  * <p>An invalid message ends the call with {@code INVALID_ARGUMENT}, a description that lists the
  * problems, and {@code google.rpc} details: an {@code ErrorInfo} and a {@code BadRequest} with one
  * field violation per field. The handler never receives that message; a streaming handler that was
- * already running is told through a cancellation. Requests that are not protobuf messages pass
- * unchecked.
+ * already running is told through a cancellation. Requests that are not protobuf messages, or of
+ * types that cannot carry rules (no file they use imports {@code buf/validate/validate.proto}: gRPC
+ * health and reflection, for one), pass unchecked.
  */
 public class RequestValidationServerInterceptor implements ServerInterceptor {
 
@@ -53,16 +54,11 @@ public class RequestValidationServerInterceptor implements ServerInterceptor {
 	@Override
 	public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
 			ServerCallHandler<ReqT, RespT> next) {
-		if (!hasProtobufRequests(call.getMethodDescriptor())) {
+		if (ValidatedTypes.requestToValidate(call.getMethodDescriptor()) == null) {
 			return next.startCall(call, headers);
 		}
 		GuardedServerCall<ReqT, RespT> guardedCall = new GuardedServerCall<>(call);
 		return new ValidatingListener<>(next.startCall(guardedCall, headers), guardedCall);
-	}
-
-	private static boolean hasProtobufRequests(MethodDescriptor<?, ?> method) {
-		return method.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<?> marshaller
-				&& marshaller.getMessagePrototype() instanceof Message;
 	}
 
 	/**

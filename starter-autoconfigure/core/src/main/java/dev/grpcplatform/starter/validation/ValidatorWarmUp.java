@@ -45,7 +45,8 @@ public final class ValidatorWarmUp implements GrpcServerLifecycleListener {
 	}
 
 	/**
-	 * Loads the rules of the request types of all methods of the given services.
+	 * Loads the rules of the request types of all methods of the given services (of the types that can
+	 * carry rules).
 	 * @param services services of the server
 	 * @return the number of request types loaded
 	 */
@@ -54,9 +55,8 @@ public final class ValidatorWarmUp implements GrpcServerLifecycleListener {
 		for (ServerServiceDefinition service : services) {
 			for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
 				MethodDescriptor<?, ?> descriptor = method.getMethodDescriptor();
-				if (descriptor.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<?> marshaller
-						&& marshaller.getMessagePrototype() instanceof Message prototype
-						&& seen.add(prototype.getDescriptorForType())) {
+				Message prototype = ValidatedTypes.requestToValidate(descriptor);
+				if (prototype != null && seen.add(prototype.getDescriptorForType())) {
 					warmUp(prototype, descriptor.getFullMethodName());
 				}
 			}

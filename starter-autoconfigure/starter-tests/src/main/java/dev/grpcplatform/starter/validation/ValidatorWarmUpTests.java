@@ -9,6 +9,7 @@ import build.buf.protovalidate.exceptions.CompilationException;
 import com.google.protobuf.Message;
 import dev.grpcplatform.starter.testing.EchoGrpcService;
 import dev.grpcplatform.starter.testing.v1.EchoRequest;
+import io.grpc.protobuf.services.HealthStatusManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,11 +27,18 @@ class ValidatorWarmUpTests {
 	@Test
 	void eachRequestTypeIsLoadedOnce() {
 		List<Message> validated = new ArrayList<>();
-		Validator validator = (message) -> {
-			validated.add(message);
-			return ValidationResult.EMPTY;
-		};
+		Validator validator = recording(validated);
 		int loaded = new ValidatorWarmUp(validator).warmUp(List.of(new EchoGrpcService().bindService()));
+		assertThat(loaded).isOne();
+		assertThat(validated).containsExactly(EchoRequest.getDefaultInstance());
+	}
+
+	@Test
+	void requestTypesThatCannotCarryRulesAreNotLoaded() {
+		List<Message> validated = new ArrayList<>();
+		Validator validator = recording(validated);
+		int loaded = new ValidatorWarmUp(validator).warmUp(List.of(new HealthStatusManager().getHealthService()
+			.bindService(), new EchoGrpcService().bindService()));
 		assertThat(loaded).isOne();
 		assertThat(validated).containsExactly(EchoRequest.getDefaultInstance());
 	}
@@ -43,6 +51,13 @@ class ValidatorWarmUpTests {
 		int loaded = new ValidatorWarmUp(validator).warmUp(List.of(new EchoGrpcService().bindService()));
 		assertThat(loaded).isOne();
 		assertThat(output).contains("Validation rules of platform.testing.v1.EchoRequest").contains("no such overload");
+	}
+
+	private static Validator recording(List<Message> validated) {
+		return (message) -> {
+			validated.add(message);
+			return ValidationResult.EMPTY;
+		};
 	}
 
 }

@@ -1,0 +1,94 @@
+package dev.grpcplatform.starter.validation;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.Message;
+import io.grpc.MethodDescriptor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which request types can carry protovalidate rules: a type can only if the file of the type or of a
+ * message type it contains imports {@value #RULES_FILE}, directly or through other imports (rules
+ * are options that file defines). Requests of other types (gRPC health, reflection, contracts without
+ * rules) skip the validator: validating them finds nothing, and the first one would otherwise wait for
+ * the validator's lock while it compiles another type's rules.
+ */
+final class ValidatedTypes {
+
+	static final String RULES_FILE = "buf/validate/validate.proto";
+
+	private static final Map<Descriptor, Boolean> mayHaveRules = new ConcurrentHashMap<>();
+
+	private ValidatedTypes() {
+	}
+
+	/**
+	 * Returns the request prototype of a method whose requests can carry rules.
+	 * @param method the method
+	 * @return its request prototype, or {@code null} when its requests are no protobuf messages or
+	 * cannot carry rules
+	 */
+	static @Nullable Message requestToValidate(MethodDescriptor<?, ?> method) {
+		if (method.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<?> marshaller
+				&& marshaller.getMessagePrototype() instanceof Message prototype
+				&& mayHaveRules(prototype.getDescriptorForType())) {
+			return prototype;
+		}
+		return null;
+	}
+
+	static boolean mayHaveRules(Descriptor type) {
+		Boolean known = mayHaveRules.get(type);
+		if (known == null) {
+			known = computeMayHaveRules(type);
+			mayHaveRules.put(type, known);
+		}
+		return known;
+	}
+
+	private static boolean computeMayHaveRules(Descriptor type) {
+		Set<Descriptor> seen = new HashSet<>();
+		Set<FileDescriptor> files = new HashSet<>();
+		Deque<Descriptor> pending = new ArrayDeque<>();
+		pending.add(type);
+		while (!pending.isEmpty()) {
+			Descriptor next = pending.poll();
+			if (!seen.add(next)) {
+				continue;
+			}
+			if (files.add(next.getFile()) && importsRules(next.getFile(), new HashSet<>())) {
+				return true;
+			}
+			for (FieldDescriptor field : next.getFields()) {
+				if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+					pending.add(field.getMessageType());
+				}
+			}
+		}
+		return false;
+	}
+
+	private static boolean importsRules(FileDescriptor file, Set<FileDescriptor> seen) {
+		if (file.getName().equals(RULES_FILE)) {
+			return true;
+		}
+		if (!seen.add(file)) {
+			return false;
+		}
+		for (FileDescriptor dependency : file.getDependencies()) {
+			if (importsRules(dependency, seen)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}
