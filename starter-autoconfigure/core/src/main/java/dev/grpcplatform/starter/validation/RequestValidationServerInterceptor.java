@@ -39,6 +39,8 @@ public class RequestValidationServerInterceptor implements ServerInterceptor {
 
 	private final String domain;
 
+	private final ValidatedTypes validatedTypes = new ValidatedTypes();
+
 	/**
 	 * Creates an interceptor.
 	 * @param validator validator of messages
@@ -54,7 +56,7 @@ public class RequestValidationServerInterceptor implements ServerInterceptor {
 	@Override
 	public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
 			ServerCallHandler<ReqT, RespT> next) {
-		if (ValidatedTypes.requestToValidate(call.getMethodDescriptor()) == null) {
+		if (this.validatedTypes.requestToValidate(call.getMethodDescriptor()) == null) {
 			return next.startCall(call, headers);
 		}
 		GuardedServerCall<ReqT, RespT> guardedCall = new GuardedServerCall<>(call);

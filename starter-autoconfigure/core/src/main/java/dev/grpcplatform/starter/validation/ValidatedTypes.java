@@ -20,15 +20,15 @@ import org.jspecify.annotations.Nullable;
  * are options that file defines). Requests of other types (gRPC health, reflection, contracts without
  * rules) skip the validator: validating them finds nothing, and the first one would otherwise wait for
  * the validator's lock while it compiles another type's rules.
+ *
+ * <p>Answers are kept per instance (one per interceptor), never in a static map that would hold the
+ * descriptors, and with them the application's class loader, after the application stopped.
  */
 final class ValidatedTypes {
 
 	static final String RULES_FILE = "buf/validate/validate.proto";
 
-	private static final Map<Descriptor, Boolean> mayHaveRules = new ConcurrentHashMap<>();
-
-	private ValidatedTypes() {
-	}
+	private final Map<Descriptor, Boolean> mayHaveRules = new ConcurrentHashMap<>();
 
 	/**
 	 * Returns the request prototype of a method whose requests can carry rules.
@@ -36,7 +36,7 @@ final class ValidatedTypes {
 	 * @return its request prototype, or {@code null} when its requests are no protobuf messages or
 	 * cannot carry rules
 	 */
-	static @Nullable Message requestToValidate(MethodDescriptor<?, ?> method) {
+	@Nullable Message requestToValidate(MethodDescriptor<?, ?> method) {
 		if (method.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<?> marshaller
 				&& marshaller.getMessagePrototype() instanceof Message prototype
 				&& mayHaveRules(prototype.getDescriptorForType())) {
@@ -45,11 +45,11 @@ final class ValidatedTypes {
 		return null;
 	}
 
-	static boolean mayHaveRules(Descriptor type) {
-		Boolean known = mayHaveRules.get(type);
+	boolean mayHaveRules(Descriptor type) {
+		Boolean known = this.mayHaveRules.get(type);
 		if (known == null) {
 			known = computeMayHaveRules(type);
-			mayHaveRules.put(type, known);
+			this.mayHaveRules.put(type, known);
 		}
 		return known;
 	}

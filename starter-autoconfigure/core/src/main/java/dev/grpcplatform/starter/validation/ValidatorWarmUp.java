@@ -52,10 +52,11 @@ public final class ValidatorWarmUp implements GrpcServerLifecycleListener {
 	 */
 	int warmUp(List<ServerServiceDefinition> services) {
 		Set<Descriptor> seen = new HashSet<>();
+		ValidatedTypes validatedTypes = new ValidatedTypes();
 		for (ServerServiceDefinition service : services) {
 			for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
 				MethodDescriptor<?, ?> descriptor = method.getMethodDescriptor();
-				Message prototype = ValidatedTypes.requestToValidate(descriptor);
+				Message prototype = validatedTypes.requestToValidate(descriptor);
 				if (prototype != null && seen.add(prototype.getDescriptorForType())) {
 					warmUp(prototype, descriptor.getFullMethodName());
 				}

@@ -21,30 +21,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ValidatedTypesTests {
 
+	private final ValidatedTypes validatedTypes = new ValidatedTypes();
+
 	@Test
 	void requestOfAContractWithRulesIsValidated() {
-		assertThat(ValidatedTypes.requestToValidate(EchoServiceGrpc.getEchoMethod()))
+		assertThat(this.validatedTypes.requestToValidate(EchoServiceGrpc.getEchoMethod()))
 			.isEqualTo(EchoRequest.getDefaultInstance());
 	}
 
 	@Test
 	void healthAndReflectionRequestsCannotCarryRulesAndSkipTheValidator() {
-		assertThat(ValidatedTypes.requestToValidate(HealthGrpc.getCheckMethod())).isNull();
-		assertThat(ValidatedTypes.mayHaveRules(HealthCheckRequest.getDescriptor())).isFalse();
-		assertThat(ValidatedTypes.mayHaveRules(ServerReflectionRequest.getDescriptor())).isFalse();
-		assertThat(ValidatedTypes.mayHaveRules(Empty.getDescriptor())).isFalse();
+		assertThat(this.validatedTypes.requestToValidate(HealthGrpc.getCheckMethod())).isNull();
+		assertThat(this.validatedTypes.mayHaveRules(HealthCheckRequest.getDescriptor())).isFalse();
+		assertThat(this.validatedTypes.mayHaveRules(ServerReflectionRequest.getDescriptor())).isFalse();
+		assertThat(this.validatedTypes.mayHaveRules(Empty.getDescriptor())).isFalse();
 	}
 
 	@Test
 	void typeWhoseFileHasNoRulesButThatHoldsATypeWithRulesIsValidated() throws DescriptorValidationException {
 		Descriptor wrapper = wrapperOf(EchoRequest.getDescriptor(), "wrapper.proto");
-		assertThat(ValidatedTypes.mayHaveRules(wrapper)).isTrue();
+		assertThat(this.validatedTypes.mayHaveRules(wrapper)).isTrue();
 	}
 
 	@Test
 	void typeThatHoldsOnlyTypesWithoutRulesIsNotValidated() throws DescriptorValidationException {
 		Descriptor wrapper = wrapperOf(HealthCheckRequest.getDescriptor(), "health-wrapper.proto");
-		assertThat(ValidatedTypes.mayHaveRules(wrapper)).isFalse();
+		assertThat(this.validatedTypes.mayHaveRules(wrapper)).isFalse();
 	}
 
 	// A message type Wrapper, in a file of its own that imports only the held type's file, with one field
