@@ -55,16 +55,16 @@ final class ValidatedTypes {
 	}
 
 	private static boolean computeMayHaveRules(Descriptor type) {
-		Set<Descriptor> seen = new HashSet<>();
-		Set<FileDescriptor> files = new HashSet<>();
+		Set<Descriptor> seenTypes = new HashSet<>();
+		Set<FileDescriptor> seenFiles = new HashSet<>();
 		Deque<Descriptor> pending = new ArrayDeque<>();
 		pending.add(type);
 		while (!pending.isEmpty()) {
 			Descriptor next = pending.poll();
-			if (!seen.add(next)) {
+			if (!seenTypes.add(next)) {
 				continue;
 			}
-			if (files.add(next.getFile()) && importsRules(next.getFile(), new HashSet<>())) {
+			if (importsRules(next.getFile(), seenFiles)) {
 				return true;
 			}
 			for (FieldDescriptor field : next.getFields()) {
@@ -76,15 +76,16 @@ final class ValidatedTypes {
 		return false;
 	}
 
-	private static boolean importsRules(FileDescriptor file, Set<FileDescriptor> seen) {
+	// A file seen before imports no rules (else the search had ended there), so each file is read once.
+	private static boolean importsRules(FileDescriptor file, Set<FileDescriptor> seenFiles) {
+		if (!seenFiles.add(file)) {
+			return false;
+		}
 		if (file.getName().equals(RULES_FILE)) {
 			return true;
 		}
-		if (!seen.add(file)) {
-			return false;
-		}
 		for (FileDescriptor dependency : file.getDependencies()) {
-			if (importsRules(dependency, seen)) {
+			if (importsRules(dependency, seenFiles)) {
 				return true;
 			}
 		}

@@ -119,8 +119,11 @@ public final class GrpcHttpFilter extends HttpFilter {
 		String verb = preflight ? request.getHeader("Access-Control-Request-Method").toUpperCase(Locale.ROOT)
 				: request.getMethod();
 		GrpcHttpBridge.State state = this.bridge.state();
-		JsonTranscoding.Match[] jsonMatch = new JsonTranscoding.Match[1];
-		Route route = route(request, path, verb, state, jsonMatch);
+		Route route = grpcWebRoute(request, path, verb, state);
+		JsonTranscoding.Match jsonMatch = (route != Route.GRPC_WEB) ? jsonMatch(verb, path, state) : null;
+		if (jsonMatch != null) {
+			route = Route.JSON;
+		}
 		if (route == Route.NONE) {
 			chain.doFilter(request, response);
 			return;
@@ -146,42 +149,33 @@ public final class GrpcHttpFilter extends HttpFilter {
 					+ "application/grpc-web-text");
 		}
 		else {
-			transcoding(state).serve(request, response, state, jsonMatch[0], this.limits);
+			transcoding(state).serve(request, response, state, jsonMatch, this.limits);
 		}
 	}
 
 	/**
-	 * Decides who serves a request.
-	 * @param jsonMatch receives the binding's match when the route is {@link Route#JSON}
+	 * Decides whether gRPC-Web serves a request: {@link Route#GRPC_WEB}, {@link Route#GRPC_WEB_WRONG_TYPE}
+	 * for a POST to a served method without a gRPC-Web content type (unless a JSON binding takes it), or
+	 * {@link Route#NONE}.
 	 */
-	private Route route(HttpServletRequest request, String path, String verb, GrpcHttpBridge.@Nullable State state,
-			JsonTranscoding.@Nullable Match[] jsonMatch) {
-		if (this.properties.getGrpcWeb().isEnabled()) {
-			boolean grpcWebType = GrpcWebCall.isGrpcWeb(request.getContentType());
-			if (grpcWebType && isMethodPath(path)) {
-				return Route.GRPC_WEB;
-			}
-			boolean servedMethod = state != null && path.length() > 1 && state.methods().containsKey(path.substring(1));
-			if (servedMethod && "POST".equals(verb)) {
-				// A browser's preflight carries no content type: a served gRPC method is enough.
-				if ("OPTIONS".equals(request.getMethod())) {
-					return Route.GRPC_WEB;
-				}
-				jsonMatch[0] = (this.properties.getJson().isEnabled() && state != null)
-						? transcoding(state).match(verb, path) : null;
-				if (jsonMatch[0] == null) {
-					return Route.GRPC_WEB_WRONG_TYPE;
-				}
-				return Route.JSON;
-			}
+	private Route grpcWebRoute(HttpServletRequest request, String path, String verb,
+			GrpcHttpBridge.@Nullable State state) {
+		if (!this.properties.getGrpcWeb().isEnabled()) {
+			return Route.NONE;
 		}
-		if (this.properties.getJson().isEnabled() && state != null) {
-			jsonMatch[0] = transcoding(state).match(verb, path);
-			if (jsonMatch[0] != null) {
-				return Route.JSON;
-			}
+		if (GrpcWebCall.isGrpcWeb(request.getContentType()) && isMethodPath(path)) {
+			return Route.GRPC_WEB;
+		}
+		boolean servedMethod = state != null && path.length() > 1 && state.methods().containsKey(path.substring(1));
+		if (servedMethod && "POST".equals(verb)) {
+			// A browser's preflight carries no content type: a served gRPC method is enough.
+			return "OPTIONS".equals(request.getMethod()) ? Route.GRPC_WEB : Route.GRPC_WEB_WRONG_TYPE;
 		}
 		return Route.NONE;
+	}
+
+	private JsonTranscoding.@Nullable Match jsonMatch(String verb, String path, GrpcHttpBridge.@Nullable State state) {
+		return (this.properties.getJson().isEnabled() && state != null) ? transcoding(state).match(verb, path) : null;
 	}
 
 	private static boolean isMethodPath(String path) {
