@@ -219,6 +219,8 @@ public final class BenchHarness {
 		ServerVariant platformOnBoot4 = ServerVariant.platformOnBoot4(properties, headers);
 		List<ServerVariant> withoutEachFeature = new ArrayList<>(ServerVariant.platformWithoutEachFeature(platform));
 		withoutEachFeature.addAll(ServerVariant.platformWithoutEachFeature(platformOnBoot4));
+		withoutEachFeature.add(ServerVariant.withAccessLogOnStdout(platform));
+		withoutEachFeature.add(ServerVariant.withAccessLogOnStdout(platformOnBoot4));
 		List<ServerVariant> variants = new ArrayList<>();
 		for (String name : this.options.variants) {
 			switch (name) {
@@ -237,6 +239,7 @@ public final class BenchHarness {
 		}
 		if (this.options.perFeature) {
 			List<ServerVariant> extra = new ArrayList<>(List.of(ServerVariant.barePooled()));
+			extra.add(ServerVariant.withAccessLogOnStdout(platform));
 			extra.addAll(ServerVariant.platformWithoutEachFeature(platform));
 			for (ServerVariant variant : extra) {
 				if (variants.stream().noneMatch((chosen) -> chosen.name().equals(variant.name()))) {

@@ -66,9 +66,11 @@ final class BenchOptions {
 			                           tracing, logging (request ids and access log), accesslog (lines
 			                           only), security (authentication and scopes), validation, errors,
 			                           shutdown or limits (grpc-java's executor); b3-none (b4-none):
-			                           every feature off but the bounded executor
-			  --per-feature            also a-pool, b3 without each feature in turn (b3-metrics, ...) and
-			                           b3-none
+			                           every feature off but the bounded executor; b3-stdout
+			                           (b4-stdout): every feature on, the access log written to stdout
+			                           by the platform (access-log.target=stdout)
+			  --per-feature            also a-pool, b3-stdout, b3 without each feature in turn
+			                           (b3-metrics, ...) and b3-none
 			  --platform-property k=v  extra property for the platform variants (repeatable)
 			  --header name=value      metadata the clients of platform variants send (repeatable); by
 			                           default they send a bearer token of a secret made for the run

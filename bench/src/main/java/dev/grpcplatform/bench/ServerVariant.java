@@ -105,6 +105,20 @@ record ServerVariant(String name, String description, String mainClass, boolean 
 	}
 
 	/**
+	 * The platform with every feature on and its access log written by the platform itself to
+	 * standard output ({@code b3-stdout}, {@code b4-stdout}) instead of through the logger.
+	 * @param platform the full platform variant
+	 * @return the variant
+	 */
+	static ServerVariant withAccessLogOnStdout(ServerVariant platform) {
+		List<String> properties = new ArrayList<>(platform.properties());
+		properties.add("platform.grpc.logging.access-log.target=stdout");
+		return new ServerVariant(platform.name() + "-stdout",
+				"every feature on, access log lines written to stdout by the platform", platform.mainClass(),
+				platform.boot4(), true, properties, platform.headers());
+	}
+
+	/**
 	 * Variants of the platform with one feature switched off each ({@code b3-metrics}, ...), and one
 	 * with all of them off but the bounded executor ({@code b3-none}).
 	 * @param platform the full platform variant

@@ -43,7 +43,9 @@ import org.springframework.util.Assert;
  * <p>The line is a logfmt message ({@code key=value}, values quoted and escaped where needed, so a
  * caller cannot forge lines) and the same pairs as SLF4J key-value pairs, which Spring Boot's
  * structured logging (ECS, Logstash, GELF) writes as fields. It is written only when the logger
- * {@value #LOGGER_NAME} is enabled for the configured level.
+ * {@value #LOGGER_NAME} is enabled for the configured level. With {@link Target#STDOUT} the platform
+ * writes the lines itself, logfmt or JSON with the time the call ended, to standard output with one
+ * write per batch, without a logging event per line.
  *
  * <p>Lines are never built or written on the thread that closes the stream (a transport thread):
  * the finished call joins a bounded queue, and one daemon thread, {@value #WRITER_THREAD_NAME},
@@ -116,6 +118,9 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 
 	private Thread writer;
 
+	// Where lines go when the platform writes them itself; null when the logger writes them.
+	private final @Nullable AccessLogStdout stdout;
+
 	/**
 	 * Creates an access log with a queue of {@value #DEFAULT_QUEUE_CAPACITY} lines.
 	 * @param level level of the lines, {@link LogLevel#OFF} for none
@@ -135,7 +140,23 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 	 */
 	public GrpcAccessLog(LogLevel level, String requestIdHeader, Function<Context, String> traceIds,
 			int queueCapacity) {
+		this(level, requestIdHeader, traceIds, queueCapacity, Target.LOGGER, Format.LOGFMT);
+	}
+
+	/**
+	 * Creates an access log.
+	 * @param level level of the lines, {@link LogLevel#OFF} for none
+	 * @param requestIdHeader metadata key of the caller's request id
+	 * @param traceIds trace id of the call of a gRPC context, or {@code null} when it has none
+	 * @param queueCapacity most lines waiting to be written; more are dropped and counted
+	 * @param target who writes the lines
+	 * @param format format of the lines the platform writes itself ({@link Target#STDOUT})
+	 */
+	public GrpcAccessLog(LogLevel level, String requestIdHeader, Function<Context, String> traceIds,
+			int queueCapacity, Target target, Format format) {
 		Assert.notNull(level, "level must not be null");
+		Assert.notNull(target, "target must not be null");
+		Assert.notNull(format, "format must not be null");
 		Assert.notNull(traceIds, "traceIds must not be null");
 		Assert.isTrue(queueCapacity > 0,
 				() -> "platform.grpc.logging.access-log.queue-capacity must be positive, not " + queueCapacity);
@@ -144,6 +165,45 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 		this.traceIds = traceIds;
 		this.queue = new ArrayBlockingQueue<>(queueCapacity);
 		this.wakeUpSize = Math.max(1, queueCapacity / 4);
+		this.stdout = (target == Target.STDOUT) ? new AccessLogStdout(format == Format.JSON) : null;
+	}
+
+	/**
+	 * Who writes the access log lines.
+	 */
+	public enum Target {
+
+		/**
+		 * The logger {@value GrpcAccessLog#LOGGER_NAME}, through the application's logging
+		 * configuration: one logging event per line, with its pattern, appenders and structured
+		 * logging.
+		 */
+		LOGGER,
+
+		/**
+		 * The platform itself, to standard output: each batch of lines in one write, without a
+		 * logging event per line. The logger's level still switches the lines on and off.
+		 */
+		STDOUT
+
+	}
+
+	/**
+	 * Format of the lines the platform writes itself.
+	 */
+	public enum Format {
+
+		/**
+		 * {@code time=<ISO-8601 UTC> method=... status=...}: the logger's message with the time the
+		 * call ended in front.
+		 */
+		LOGFMT,
+
+		/**
+		 * One JSON object per line: {@code @timestamp} and the same fields.
+		 */
+		JSON
+
 	}
 
 	static Metadata.Key<String> requestIdKey(String header) {
@@ -288,6 +348,10 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 	}
 
 	private void writeAll(List<AccessLogTracer> batch) {
+		if (this.stdout != null) {
+			writeToStdout(batch);
+			return;
+		}
 		for (AccessLogTracer call : batch) {
 			try {
 				write(call);
@@ -300,35 +364,107 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 		batch.clear();
 	}
 
-	private void write(AccessLogTracer call) {
-		GrpcCallAttributes attributes = call.attributes;
-		Status status = call.status;
-		long durationNanos = call.durationNanos;
-		Context context = call.context;
-		String traceId = (context != null) ? this.traceIds.apply(context) : null;
-
-		StringBuilder line = new StringBuilder(192);
-		LoggingEventBuilder event = logger.atLevel(this.level);
-		// Values a caller chose are checked and quoted where needed; the others cannot break a line.
-		append(line, event, "method", truncate(call.fullMethodName), !call.methodKnown);
-		append(line, event, "status", status.getCode().name(), false);
-		line.append(" duration_ms=");
-		appendMillis(line, durationNanos);
-		event.addKeyValue("duration_ms", durationNanos / 1_000_000.0);
-		SocketAddress peer = call.peer;
-		append(line, event, "peer", peer(peer), !(peer instanceof InetSocketAddress));
-		append(line, event, "principal", truncate(attributes.getPrincipal()), true);
-		append(line, event, "request_id", attributes.getRequestId(), call.callerRequestId);
-		append(line, event, "trace_id", traceId, false);
-		event.log(line.toString());
+	private void writeToStdout(List<AccessLogTracer> batch) {
+		AccessLogStdout stdout = this.stdout;
+		synchronized (stdout) {
+			try {
+				for (AccessLogTracer call : batch) {
+					stdout.beginLine(call.endMillis);
+					fields(call, stdout);
+					stdout.endLine();
+				}
+			}
+			finally {
+				stdout.flush();
+				batch.clear();
+			}
+		}
 	}
 
-	private static void append(StringBuilder line, LoggingEventBuilder event, String key, String value,
-			boolean fromCaller) {
-		if (value == null) {
+	private void write(AccessLogTracer call) {
+		if (this.stdout != null) {
+			List<AccessLogTracer> one = new ArrayList<>(1);
+			one.add(call);
+			writeToStdout(one);
 			return;
 		}
-		event.addKeyValue(key, value);
+		LoggerLine line = new LoggerLine(logger.atLevel(this.level));
+		fields(call, line);
+		line.log();
+	}
+
+	// Hands the fields of a call's line to a line, in the order they are written.
+	private void fields(AccessLogTracer call, Fields line) {
+		GrpcCallAttributes attributes = call.attributes;
+		Context context = call.context;
+		// Values a caller chose are checked and quoted where needed; the others cannot break a line.
+		line.field("method", truncate(call.fullMethodName), !call.methodKnown);
+		line.field("status", call.status.getCode().name(), false);
+		line.durationMillis(call.durationNanos);
+		SocketAddress peer = call.peer;
+		line.field("peer", peer(peer), !(peer instanceof InetSocketAddress));
+		line.field("principal", truncate(attributes.getPrincipal()), true);
+		line.field("request_id", attributes.getRequestId(), call.callerRequestId);
+		line.field("trace_id", (context != null) ? this.traceIds.apply(context) : null, false);
+	}
+
+	/**
+	 * The fields of one line, as {@link #fields} hands them over.
+	 */
+	interface Fields {
+
+		/**
+		 * Adds a field unless its value is {@code null}.
+		 * @param key the field's name
+		 * @param value its value, or {@code null} when the call has none
+		 * @param fromCaller whether a caller chose the value (so it must be checked and escaped)
+		 */
+		void field(String key, @Nullable String value, boolean fromCaller);
+
+		/**
+		 * Adds the call's duration, {@code duration_ms}, in milliseconds with three decimals.
+		 * @param nanos the duration in nanoseconds
+		 */
+		void durationMillis(long nanos);
+
+	}
+
+	/**
+	 * A line for the logger: a logfmt message and the same fields as key-value pairs.
+	 */
+	private static final class LoggerLine implements Fields {
+
+		private final StringBuilder line = new StringBuilder(192);
+
+		private final LoggingEventBuilder event;
+
+		LoggerLine(LoggingEventBuilder event) {
+			this.event = event;
+		}
+
+		@Override
+		public void field(String key, @Nullable String value, boolean fromCaller) {
+			if (value == null) {
+				return;
+			}
+			this.event.addKeyValue(key, value);
+			appendField(this.line, key, value, fromCaller);
+		}
+
+		@Override
+		public void durationMillis(long nanos) {
+			this.line.append(" duration_ms=");
+			appendMillis(this.line, nanos);
+			this.event.addKeyValue("duration_ms", nanos / 1_000_000.0);
+		}
+
+		void log() {
+			this.event.log(this.line.toString());
+		}
+
+	}
+
+	static void appendField(StringBuilder line, String key, String value, boolean fromCaller) {
 		if (!line.isEmpty()) {
 			line.append(' ');
 		}
@@ -346,6 +482,17 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 			line.append(value);
 			return;
 		}
+		appendQuoted(line, value);
+	}
+
+	/**
+	 * Appends a value in double quotes, escaped as a JSON string is: quotes, backslashes, control
+	 * characters, the characters that change how text is shown (bidirectional overrides and other
+	 * format characters) and lone surrogates (which UTF-8 cannot carry).
+	 * @param line where to append
+	 * @param value the value
+	 */
+	static void appendQuoted(StringBuilder line, String value) {
 		line.append('"');
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
@@ -356,8 +503,10 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 				case '\r' -> line.append("\\r");
 				case '\t' -> line.append("\\t");
 				default -> {
-					if (c < 0x20 || c == 0x7f || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-						line.append(String.format("\\u%04x", (int) c));
+					if (c < 0x20 || c == 0x7f || (c >= 0x80 && (Character.isISOControl(c)
+							|| Character.getType(c) == Character.FORMAT || isLoneSurrogate(value, i)))) {
+						String hex = Integer.toHexString(c);
+						line.append("\\u").append("0000", hex.length(), 4).append(hex);
 					}
 					else {
 						line.append(c);
@@ -366,6 +515,14 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 			}
 		}
 		line.append('"');
+	}
+
+	private static boolean isLoneSurrogate(String value, int i) {
+		char c = value.charAt(i);
+		if (Character.isHighSurrogate(c)) {
+			return i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1));
+		}
+		return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
 	}
 
 	private static boolean isPlain(String value) {
@@ -381,7 +538,7 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 		return true;
 	}
 
-	private static void appendMillis(StringBuilder line, long nanos) {
+	static void appendMillis(StringBuilder line, long nanos) {
 		long micros = nanos / 1000;
 		line.append(micros / 1000).append('.');
 		long fraction = micros % 1000;
@@ -439,6 +596,9 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 
 		private long durationNanos;
 
+		// Wall-clock time the call ended, for the time of a line the platform writes itself.
+		private long endMillis;
+
 		AccessLogTracer(GrpcAccessLog accessLog, String fullMethodName, GrpcCallAttributes attributes,
 				boolean callerRequestId, @Nullable String bridgedPeer) {
 			this.accessLog = accessLog;
@@ -467,6 +627,7 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 		public void streamClosed(Status status) {
 			if (this.accessLog.isEnabled()) {
 				this.durationNanos = System.nanoTime() - this.startNanos;
+				this.endMillis = System.currentTimeMillis();
 				this.status = status;
 				this.accessLog.enqueue(this);
 			}

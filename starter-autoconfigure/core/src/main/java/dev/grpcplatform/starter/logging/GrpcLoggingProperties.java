@@ -53,6 +53,20 @@ public class GrpcLoggingProperties {
 		 */
 		private int queueCapacity = 8192;
 
+		/**
+		 * Who writes the lines: "logger" (the logger above, through the application's logging
+		 * configuration: pattern, appenders, structured logging) or "stdout" (the platform itself,
+		 * to standard output, one write per batch of lines; costs a fraction of a logging event per
+		 * line). The logger's level switches the lines on and off either way.
+		 */
+		private GrpcAccessLog.Target target = GrpcAccessLog.Target.LOGGER;
+
+		/**
+		 * Format of the lines with target "stdout": "logfmt" (time=... method=... status=...) or
+		 * "json" (one object per line, with @timestamp).
+		 */
+		private GrpcAccessLog.Format format = GrpcAccessLog.Format.LOGFMT;
+
 		public LogLevel getLevel() {
 			return this.level;
 		}
@@ -67,6 +81,22 @@ public class GrpcLoggingProperties {
 
 		public void setQueueCapacity(int queueCapacity) {
 			this.queueCapacity = queueCapacity;
+		}
+
+		public GrpcAccessLog.Target getTarget() {
+			return this.target;
+		}
+
+		public void setTarget(GrpcAccessLog.Target target) {
+			this.target = target;
+		}
+
+		public GrpcAccessLog.Format getFormat() {
+			return this.format;
+		}
+
+		public void setFormat(GrpcAccessLog.Format format) {
+			this.format = format;
 		}
 
 	}

@@ -30,6 +30,15 @@ class GrpcAccessLogTests {
 		assertThat(value("bell\u0007")).isEqualTo("\"bell\\u0007\"");
 		assertThat(value("evil\u202eright-to-left")).isEqualTo("\"evil\\u202eright-to-left\"");
 		assertThat(value("caf\u00e9")).isEqualTo("\"caf\u00e9\"");
+		assertThat(value("del\u007f")).isEqualTo("\"del\\u007f\"");
+		assertThat(value("lone\ud800 pair\ud83d\ude00")).isEqualTo("\"lone\\ud800 pair\ud83d\ude00\"");
+	}
+
+	@Test
+	void quotedValuesAreJsonStringsEvenWhenPlain() {
+		StringBuilder json = new StringBuilder();
+		GrpcAccessLog.appendQuoted(json, "plain");
+		assertThat(json).hasToString("\"plain\"");
 	}
 
 	private static String value(String value) {

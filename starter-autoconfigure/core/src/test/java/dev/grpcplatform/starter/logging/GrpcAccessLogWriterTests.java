@@ -1,20 +1,28 @@
 package dev.grpcplatform.starter.logging;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Attributes;
 import io.grpc.Context;
 import io.grpc.Grpc;
@@ -59,9 +67,13 @@ class GrpcAccessLogWriterTests {
 		this.accessLogger.setAdditive(false);
 	}
 
+	private Runnable restoreStdout = () -> {
+	};
+
 	@AfterEach
 	void detach() {
 		this.accessLogs.forEach(GrpcAccessLog::close);
+		this.restoreStdout.run();
 		this.appenders.forEach(this.accessLogger::detachAppender);
 		this.accessLogger.setLevel(null);
 		this.accessLogger.setAdditive(true);
@@ -202,6 +214,111 @@ class GrpcAccessLogWriterTests {
 		assertThat(accessLog.getDroppedLines()).isZero();
 	}
 
+	@Test
+	void stdoutTargetWritesLogfmtLinesWithTheTimeTheCallEndedAndNoLoggingEvent() {
+		RecordingAppender events = attach(new RecordingAppender());
+		RecordingStdout stdout = captureStdout(new RecordingStdout());
+		GrpcAccessLog accessLog = stdoutAccessLog(GrpcAccessLog.Format.LOGFMT);
+		Metadata headers = new Metadata();
+		headers.put(REQUEST_ID, "req-42");
+		long before = System.currentTimeMillis();
+		ServerStreamTracer call = start(accessLog, METHOD, headers, "10.0.3.7", 51234);
+		call.streamClosed(Status.NOT_FOUND);
+		long after = System.currentTimeMillis();
+		accessLog.close();
+
+		assertThat(stdout.lines()).singleElement().satisfies((line) -> {
+			assertThat(line).matches("time=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z method="
+					+ METHOD.replace(".", "\\.")
+					+ " status=NOT_FOUND duration_ms=\\d+\\.\\d{3} peer=10\\.0\\.3\\.7:51234 request_id=req-42");
+			Instant time = Instant.parse(line.substring("time=".length(), line.indexOf(' ')));
+			assertThat(time.toEpochMilli()).isBetween(before, after);
+		});
+		assertThat(events.list).isEmpty();
+	}
+
+	@Test
+	void stdoutTargetWritesEachBatchOfLinesInOneWriteInCallOrder() throws Exception {
+		RecordingStdout stdout = captureStdout(new RecordingStdout());
+		stdout.blockFirstWrite();
+		GrpcAccessLog accessLog = stdoutAccessLog(GrpcAccessLog.Format.LOGFMT);
+		start(accessLog, METHOD, requestId("call-0"), "127.0.0.1", 5000).streamClosed(Status.OK);
+		// The writer thread is stuck writing the first line; the next calls wait in the queue.
+		assertThat(stdout.entered.await(30, TimeUnit.SECONDS)).isTrue();
+		for (int i = 1; i <= 300; i++) {
+			start(accessLog, METHOD, requestId("call-" + i), "127.0.0.1", 5000).streamClosed(Status.OK);
+		}
+		stdout.release.countDown();
+		accessLog.close();
+
+		List<String> lines = stdout.lines();
+		assertThat(lines).hasSize(301);
+		for (int i = 0; i <= 300; i++) {
+			assertThat(lines.get(i)).endsWith(" request_id=call-" + i);
+		}
+		assertThat(stdout.writes).as("one write for the first line, one for the 300 queued behind it").hasValue(2);
+	}
+
+	@Test
+	void stdoutJsonLinesParseBackToTheCallersExactValues() throws Exception {
+		RecordingStdout stdout = captureStdout(new RecordingStdout());
+		GrpcAccessLog accessLog = stdoutAccessLog(GrpcAccessLog.Format.JSON);
+		String hostileMethod = "no.Such/Method\",\"status\":\"OK\"}\n{\"evil\u202e\\";
+		ServerStreamTracer unknown = accessLog.newServerStreamTracer(hostileMethod, requestId("req-7"));
+		unknown.filterContext(Context.ROOT);
+		unknown.streamClosed(Status.UNIMPLEMENTED);
+		start(accessLog, METHOD, new Metadata(), "::1", 443).streamClosed(Status.OK);
+		accessLog.close();
+
+		List<String> lines = stdout.lines();
+		assertThat(lines).hasSize(2);
+		ObjectMapper json = new ObjectMapper();
+		JsonNode first = json.readTree(lines.get(0));
+		assertThat(first.get("method").asText()).isEqualTo(hostileMethod);
+		assertThat(first.get("status").asText()).isEqualTo("UNIMPLEMENTED");
+		assertThat(first.get("request_id").asText()).isEqualTo("req-7");
+		assertThat(first.get("duration_ms").isNumber()).isTrue();
+		assertThat(Instant.parse(first.get("@timestamp").asText())).isBefore(Instant.now().plusSeconds(1));
+		assertThat(lines.get(0)).doesNotContain("\u202e");
+		JsonNode second = json.readTree(lines.get(1));
+		assertThat(second.get("peer").asText()).isEqualTo("[0:0:0:0:0:0:0:1]:443");
+		assertThat(second.get("request_id").asText()).matches("[0-9a-f]{32}");
+		assertThat(second.has("principal")).isFalse();
+	}
+
+	@Test
+	void stdoutTargetStillFollowsTheLoggersLevel() {
+		RecordingStdout stdout = captureStdout(new RecordingStdout());
+		this.accessLogger.setLevel(ch.qos.logback.classic.Level.WARN);
+		GrpcAccessLog accessLog = stdoutAccessLog(GrpcAccessLog.Format.LOGFMT);
+		start(accessLog, METHOD, new Metadata(), "127.0.0.1", 5000).streamClosed(Status.OK);
+		this.accessLogger.setLevel(ch.qos.logback.classic.Level.INFO);
+		start(accessLog, METHOD, requestId("after"), "127.0.0.1", 5000).streamClosed(Status.OK);
+		accessLog.close();
+		assertThat(stdout.lines()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.endsWith("request_id=after");
+	}
+
+	private static Metadata requestId(String id) {
+		Metadata headers = new Metadata();
+		headers.put(REQUEST_ID, id);
+		return headers;
+	}
+
+	private GrpcAccessLog stdoutAccessLog(GrpcAccessLog.Format format) {
+		GrpcAccessLog accessLog = new GrpcAccessLog(LogLevel.INFO, "x-request-id", (context) -> null,
+				GrpcAccessLog.DEFAULT_QUEUE_CAPACITY, GrpcAccessLog.Target.STDOUT, format);
+		this.accessLogs.add(accessLog);
+		return accessLog;
+	}
+
+	private RecordingStdout captureStdout(RecordingStdout stdout) {
+		PrintStream original = System.out;
+		System.setOut(new PrintStream(stdout, false, StandardCharsets.UTF_8));
+		this.restoreStdout = () -> System.setOut(original);
+		return stdout;
+	}
+
 	private GrpcAccessLog accessLog(int capacity) {
 		GrpcAccessLog accessLog = new GrpcAccessLog(LogLevel.INFO, "x-request-id", (context) -> null, capacity);
 		this.accessLogs.add(accessLog);
@@ -272,6 +389,55 @@ class GrpcAccessLogWriterTests {
 		@Override
 		public InputStream parse(InputStream stream) {
 			return new ByteArrayInputStream(new byte[0]);
+		}
+
+	}
+
+	/**
+	 * Standard output as a test sees it: what was written, and how many writes it took; its first
+	 * write can be held up, as a full pipe holds one up.
+	 */
+	private static final class RecordingStdout extends OutputStream {
+
+		final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+		final AtomicInteger writes = new AtomicInteger();
+
+		final CountDownLatch entered = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		private volatile boolean blockFirst;
+
+		void blockFirstWrite() {
+			this.blockFirst = true;
+		}
+
+		@Override
+		public void write(int b) {
+			write(new byte[] { (byte) b }, 0, 1);
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) {
+			if (this.writes.incrementAndGet() == 1 && this.blockFirst) {
+				this.entered.countDown();
+				try {
+					this.release.await(1, TimeUnit.MINUTES);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			synchronized (this.bytes) {
+				this.bytes.write(b, off, len);
+			}
+		}
+
+		List<String> lines() {
+			synchronized (this.bytes) {
+				return this.bytes.toString(StandardCharsets.UTF_8).lines().toList();
+			}
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.grpcplatform.starter.logging;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.json.JsonParserFactory;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
@@ -181,6 +183,26 @@ class GrpcAccessLogIntegrationTests {
 		awaitLine(output, "request_id=corr-7");
 	}
 
+	@Test
+	void stdoutTargetWritesJsonLinesItselfWithTheSameFields(CapturedOutput output) {
+		this.server = TestServers.start(new Class<?>[] { AccessLogTestApplication.class },
+				"platform.grpc.logging.access-log.target=stdout", "platform.grpc.logging.access-log.format=json");
+		Metadata headers = new Metadata();
+		headers.put(TEST_USER, "alice");
+		Call call = call(headers, request("hello"));
+		String requestId = call.headers().get(REQUEST_ID);
+
+		String line = awaitOutputLine(output, "\"request_id\":\"" + requestId + "\"");
+		assertThat(line).as("a JSON object of its own, not a logger's line").startsWith("{\"@timestamp\":\"")
+			.doesNotContain("logging.AccessLog");
+		Map<String, Object> fields = JsonParserFactory.getJsonParser().parseMap(line);
+		assertThat(fields).containsEntry("method", ECHO)
+			.containsEntry("status", "OK")
+			.containsEntry("principal", "alice")
+			.containsKeys("duration_ms", "peer", "trace_id");
+		assertThat(fields.get("trace_id")).asString().matches("[0-9a-f]{32}");
+	}
+
 	private Call call(Metadata headers, EchoRequest request) {
 		AtomicReference<Metadata> responseHeaders = new AtomicReference<>();
 		AtomicReference<Metadata> trailers = new AtomicReference<>();
@@ -201,14 +223,18 @@ class GrpcAccessLogIntegrationTests {
 	}
 
 	private static String awaitLine(CapturedOutput output, String containing) {
+		String line = awaitOutputLine(output, containing);
+		assertThat(line).as("written by the access log logger").contains("logging.AccessLog");
+		return line;
+	}
+
+	private static String awaitOutputLine(CapturedOutput output, String containing) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		Pattern pattern = Pattern.compile("^.*" + Pattern.quote(containing) + ".*$", Pattern.MULTILINE);
 		while (System.nanoTime() < deadline) {
 			Matcher matcher = pattern.matcher(output.getOut());
 			if (matcher.find()) {
-				String line = matcher.group();
-				assertThat(line).as("written by the access log logger").contains("logging.AccessLog");
-				return line;
+				return matcher.group();
 			}
 			try {
 				Thread.sleep(20);

@@ -39,8 +39,10 @@ public final class GrpcLoggingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	GrpcAccessLog grpcAccessLog(GrpcLoggingProperties properties, ResourceLoader resourceLoader) {
-		return new GrpcAccessLog(properties.getAccessLog().getLevel(), properties.getRequestId().getHeader(),
-				traceIds(resourceLoader.getClassLoader()), properties.getAccessLog().getQueueCapacity());
+		GrpcLoggingProperties.AccessLog accessLog = properties.getAccessLog();
+		return new GrpcAccessLog(accessLog.getLevel(), properties.getRequestId().getHeader(),
+				traceIds(resourceLoader.getClassLoader()), accessLog.getQueueCapacity(), accessLog.getTarget(),
+				accessLog.getFormat());
 	}
 
 	private static Function<Context, String> traceIds(@Nullable ClassLoader classLoader) {
