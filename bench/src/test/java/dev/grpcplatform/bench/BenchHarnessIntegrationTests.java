@@ -65,6 +65,23 @@ class BenchHarnessIntegrationTests {
 	}
 
 	@Test
+	void stdoutVariantHasThePlatformWriteTheAccessLogItself(@TempDir Path results) throws Exception {
+		BenchOptions options = BenchOptions.parse("--quick", "--variants", "a,b3-stdout", "--workloads", "unary",
+				"--results-dir", results.toString(), "--log-dir", results.resolve("logs").toString());
+		BenchHarness.Run run = new BenchHarness(options).run("--quick");
+
+		assertThat(run.failures()).isZero();
+		assertThat(run.results().summaries()).extracting(BenchResults.Summary::variant)
+			.containsExactly("a", "b3-stdout");
+		List<String> lines = Files.readAllLines(results.resolve("logs").resolve("b3-stdout.log"));
+		assertThat(lines).as("access log lines the platform wrote, not the logger")
+			.filteredOn((line) -> line.contains("method=platform.bench.v1.BenchService/Unary status=OK"))
+			.isNotEmpty()
+			.allSatisfy((line) -> assertThat(line).matches("time=\\S+Z method=.* principal=bench request_id=.*"));
+		assertThat(lines).noneMatch((line) -> line.contains("logging.AccessLog"));
+	}
+
+	@Test
 	void unknownOptionsAreRejectedWithTheUsage() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> BenchOptions.parse("--rounds", "0"))
