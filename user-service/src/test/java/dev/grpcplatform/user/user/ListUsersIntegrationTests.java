@@ -149,8 +149,11 @@ class ListUsersIntegrationTests {
 		call.cancel(null);
 		int atCancel = queries.count();
 		awaitStableQueryCount();
-		// At most the query that was running when the cancellation arrived.
-		assertThat(queries.count()).isLessThanOrEqualTo(atCancel + 1).isLessThan(USERS / 100);
+		// The query running when the cancellation arrived, and on a busy machine one or two that
+		// started while it crossed the connection and the server's transport thread (a query takes
+		// about a millisecond); a server that ignored it would read on until the client's flow-control
+		// windows were full, about ten pages ahead (serverReadsNoFurtherAhead... counts 11).
+		assertThat(queries.count()).isLessThanOrEqualTo(atCancel + 3).isLessThan(USERS / 100);
 	}
 
 	@Test
