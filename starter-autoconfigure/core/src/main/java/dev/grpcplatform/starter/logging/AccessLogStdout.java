@@ -68,6 +68,15 @@ final class AccessLogStdout implements GrpcAccessLog.Fields {
 		GrpcAccessLog.appendMillis(this.buffer, nanos);
 	}
 
+	// Where the next line starts, so that a line that fails half-way can be taken back.
+	int mark() {
+		return this.buffer.length();
+	}
+
+	void reset(int mark) {
+		this.buffer.setLength(Math.min(mark, this.buffer.length()));
+	}
+
 	void endLine() {
 		if (this.json) {
 			this.buffer.append('}');

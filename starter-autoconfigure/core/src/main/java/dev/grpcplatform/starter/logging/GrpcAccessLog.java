@@ -367,17 +367,21 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 	private void writeToStdout(List<AccessLogTracer> batch) {
 		AccessLogStdout stdout = this.stdout;
 		synchronized (stdout) {
-			try {
-				for (AccessLogTracer call : batch) {
+			for (AccessLogTracer call : batch) {
+				int lineStart = stdout.mark();
+				try {
 					stdout.beginLine(call.endMillis);
 					fields(call, stdout);
 					stdout.endLine();
 				}
+				catch (RuntimeException ex) {
+					// A failure costs one line (none of it is written), never the writer thread.
+					stdout.reset(lineStart);
+					ownLogger.warn("Could not write an access log line", ex);
+				}
 			}
-			finally {
-				stdout.flush();
-				batch.clear();
-			}
+			stdout.flush();
+			batch.clear();
 		}
 	}
 

@@ -287,6 +287,39 @@ class GrpcAccessLogWriterTests {
 	}
 
 	@Test
+	void aStdoutLineThatFailsIsLeftOutWholeAndTheWriterGoesOn() {
+		RecordingStdout stdout = captureStdout(new RecordingStdout());
+		// A trace id source that fails for the second line, as a broken tracing set-up would.
+		AtomicInteger traceIdCalls = new AtomicInteger();
+		GrpcAccessLog accessLog = new GrpcAccessLog(LogLevel.INFO, "x-request-id", (context) -> {
+			if (traceIdCalls.incrementAndGet() == 2) {
+				throw new IllegalStateException("no trace id");
+			}
+			return null;
+		}, GrpcAccessLog.DEFAULT_QUEUE_CAPACITY, GrpcAccessLog.Target.STDOUT, GrpcAccessLog.Format.JSON);
+		this.accessLogs.add(accessLog);
+		for (String id : List.of("before", "broken", "after")) {
+			ServerStreamTracer call = start(accessLog, METHOD, requestId(id), "127.0.0.1", 5000);
+			call.streamClosed(Status.OK);
+		}
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> accessLines(stdout).size() == 2);
+		start(accessLog, METHOD, requestId("later"), "127.0.0.1", 5000).streamClosed(Status.OK);
+		accessLog.close();
+
+		// The platform's warning goes to the console too (the application's logging); the access log's
+		// own lines are whole JSON objects, the failed one left out.
+		assertThat(stdout.lines()).anyMatch((line) -> line.contains("Could not write an access log line"));
+		List<String> lines = accessLines(stdout);
+		assertThat(lines).hasSize(3).allSatisfy((line) -> assertThat(line).endsWith("}").doesNotContain("broken"));
+		assertThat(lines).extracting((line) -> line.replaceAll(".*\"request_id\":\"([^\"]*)\".*", "$1"))
+			.containsExactly("before", "after", "later");
+	}
+
+	private static List<String> accessLines(RecordingStdout stdout) {
+		return stdout.lines().stream().filter((line) -> line.startsWith("{\"@timestamp\"")).toList();
+	}
+
+	@Test
 	void stdoutTargetStillFollowsTheLoggersLevel() {
 		RecordingStdout stdout = captureStdout(new RecordingStdout());
 		this.accessLogger.setLevel(ch.qos.logback.classic.Level.WARN);
