@@ -600,7 +600,8 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 
 		private long durationNanos;
 
-		// Wall-clock time the call ended, for the time of a line the platform writes itself.
+		// Wall-clock time the call ended, for the time of a line the platform writes itself (target
+		// stdout); not read on the call's thread otherwise.
 		private long endMillis;
 
 		AccessLogTracer(GrpcAccessLog accessLog, String fullMethodName, GrpcCallAttributes attributes,
@@ -631,7 +632,10 @@ public class GrpcAccessLog extends ServerStreamTracer.Factory implements MeterBi
 		public void streamClosed(Status status) {
 			if (this.accessLog.isEnabled()) {
 				this.durationNanos = System.nanoTime() - this.startNanos;
-				this.endMillis = System.currentTimeMillis();
+				if (this.accessLog.stdout != null) {
+					// Only a line the platform writes carries a time of its own.
+					this.endMillis = System.currentTimeMillis();
+				}
 				this.status = status;
 				this.accessLog.enqueue(this);
 			}
