@@ -67,7 +67,7 @@ public final class BenchHarness {
 		System.out.println();
 		System.out.println("Written: " + run.markdown() + " and .json");
 		if (harness.totalFailures > 0) {
-			System.err.println(harness.totalFailures + " call(s) failed; see the server logs in "
+			System.err.println(harness.totalFailures + " call(s) failed or skipped; see the server logs in "
 					+ harness.options.logDirectory);
 			System.exit(1);
 		}
@@ -164,7 +164,7 @@ public final class BenchHarness {
 
 	private BenchResults.Round measureOnce(ServerProcess server, LoadGenerator load, LoadGenerator.Workload workload,
 			int seconds, int round) throws InterruptedException {
-		load.start(workload, this.options.concurrency);
+		load.start(workload, this.options.concurrency, this.options.rate);
 		try {
 			Thread.sleep((long) (this.options.rampSeconds * 1000));
 			LoadGenerator.Snapshot before = load.snapshot();
@@ -181,6 +181,12 @@ public final class BenchHarness {
 			double foreignLoad = MachineLoad.sample(pids()).foreignShareSince(machineBefore);
 			double elapsed = (System.nanoTime() - start) / 1e9;
 			long calls = after.completed() - before.completed();
+			long skipped = after.skipped() - before.skipped();
+			if (skipped > 0 && round > 0) {
+				this.totalFailures += skipped;
+				progress("%s round %d %s: %d call(s) skipped, the server fell behind the rate of %d/s",
+						workload.label(), round, server.variant().name(), skipped, this.options.rate);
+			}
 			long failures = after.failed() - before.failed();
 			Histogram latencies = after.latencies();
 			long cpuNanos = cpuAfter.totalNanos() - cpuBefore.totalNanos();
@@ -259,6 +265,7 @@ public final class BenchHarness {
 		settings.put("unaryWarmupSeconds", this.options.unaryWarmupSeconds);
 		settings.put("streamWarmupSeconds", this.options.streamWarmupSeconds);
 		settings.put("concurrency", this.options.concurrency);
+		settings.put("rate", this.options.rate);
 		settings.put("payloadBytes", this.options.payloadBytes);
 		settings.put("platformProperties", this.options.platformProperties);
 		settings.put("platformAuthentication", "HS256 bearer token, scope " + BenchSecurity.SCOPE

@@ -25,6 +25,8 @@ final class BenchOptions {
 
 	int concurrency = 32;
 
+	int rate;
+
 	int payloadBytes = 100;
 
 	double maxForeignLoad = 0.10;
@@ -56,6 +58,12 @@ final class BenchOptions {
 			  --warmup-seconds S       warm-up under load per variant before unary rounds (default 40)
 			  --stream-warmup-seconds S  warm-up per variant before stream rounds (default 15)
 			  --concurrency N          calls (unary) or streams in flight (default 32)
+			  --rate N                 unary calls started per second, whatever the server's pace (open
+			                           loop; default 0: closed loop of --concurrency calls): every
+			                           variant does the same work, so CPU per call is compared at
+			                           the same load; pick a rate every variant keeps up with (a call
+			                           due while 32 x concurrency, and at least a second's worth, are
+			                           in flight is skipped, and the run fails)
 			  --payload-bytes N        request and response payload (default 100)
 			  --workloads unary,stream which workloads (default both)
 			  --variants a,b3,...      which servers (default a,a-pool,b3,b4,c,d): a bare grpc-java,
@@ -93,6 +101,7 @@ final class BenchOptions {
 				case "--warmup-seconds" -> options.unaryWarmupSeconds = positive(arg, args[++i]);
 				case "--stream-warmup-seconds" -> options.streamWarmupSeconds = positive(arg, args[++i]);
 				case "--concurrency" -> options.concurrency = positive(arg, args[++i]);
+				case "--rate" -> options.rate = positive(arg, args[++i]);
 				case "--payload-bytes" -> options.payloadBytes = positive(arg, args[++i]);
 				case "--workloads" -> options.workloads = workloads(args[++i]);
 				case "--variants" -> options.variants = new ArrayList<>(List.of(args[++i].split(",")));

@@ -127,6 +127,15 @@ final class BenchResults {
 					+ "= one message echoed on a long-lived bidirectional stream. Server CPU = user + system time of the "
 					+ "server JVM ÷ calls; allocated = heap bytes the server JVM's threads allocated (HotSpot's "
 					+ "per-thread counters, read over JMX) ÷ calls.");
+		Object rate = this.settings.get("rate");
+		if (rate instanceof Number number && number.intValue() > 0) {
+			out.append(" Unary load: open loop, ").append(number.intValue())
+				.append(" calls started per second for every variant (latencies from when each call was due); "
+						+ "streaming: closed loop.");
+		}
+		else {
+			out.append(" Load: closed loop, ").append(this.settings.get("concurrency")).append(" in flight.");
+		}
 		double maxForeign = this.rounds.stream().mapToDouble(Round::foreignLoad).max().orElse(0);
 		long repeated = this.rounds.stream().filter((round) -> round.attempts() > 1).count();
 		out.append(String.format(Locale.ROOT,

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import com.google.protobuf.ByteString;
 import dev.grpcplatform.bench.v1.BenchRequest;
@@ -27,8 +28,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Closed-loop load on one server: a fixed number of calls (or streams) in flight, each issuing the
- * next as soon as the previous answer arrives; latencies go into an HdrHistogram.
+ * Load on one server, latencies into an HdrHistogram. Closed loop: a fixed number of calls (or
+ * streams) in flight, each issuing the next as soon as the previous answer arrives. Open loop (unary
+ * only): calls started at a fixed rate whatever the server's pace, so that every variant does the same
+ * work per second and their CPU per call is compared at the same load; latencies are then measured
+ * from when each call was due, so a server that falls behind is not flattered.
  */
 final class LoadGenerator implements AutoCloseable {
 
@@ -59,9 +63,15 @@ final class LoadGenerator implements AutoCloseable {
 
 	private final AtomicReference<Status> firstFailure = new AtomicReference<>();
 
+	private final AtomicLong inFlight = new AtomicLong();
+
+	private final AtomicLong skipped = new AtomicLong();
+
 	private volatile boolean running;
 
 	private CountDownLatch stopped;
+
+	private Thread pacer;
 
 	LoadGenerator(int port, List<String> headers, int payloadBytes) {
 		this.managedChannel = NettyChannelBuilder.forAddress("127.0.0.1", port)
@@ -85,7 +95,27 @@ final class LoadGenerator implements AutoCloseable {
 	 * @param concurrency calls or streams in flight
 	 */
 	void start(Workload workload, int concurrency) {
+		start(workload, concurrency, 0);
+	}
+
+	/**
+	 * Starts the load.
+	 * @param workload what to call
+	 * @param concurrency calls or streams in flight in a closed loop; in an open loop, a due call is
+	 * skipped (and counted) instead of started while 32 times as many calls, and at least a second's
+	 * worth, are in flight
+	 * @param rate unary calls started per second in an open loop, or 0 for a closed loop
+	 */
+	void start(Workload workload, int concurrency, int rate) {
 		this.running = true;
+		if (rate > 0 && workload == Workload.UNARY) {
+			this.stopped = new CountDownLatch(1);
+			long limit = Math.max(32L * concurrency, rate);
+			this.pacer = new Thread(() -> pace(rate, limit), "bench-pacer");
+			this.pacer.setDaemon(true);
+			this.pacer.start();
+			return;
+		}
 		this.stopped = new CountDownLatch(concurrency);
 		for (int i = 0; i < concurrency; i++) {
 			if (workload == Workload.UNARY) {
@@ -102,7 +132,7 @@ final class LoadGenerator implements AutoCloseable {
 	 */
 	void stop() throws InterruptedException {
 		this.running = false;
-		if (!this.stopped.await(30, TimeUnit.SECONDS)) {
+		if (!this.stopped.await(30, TimeUnit.SECONDS) || !awaitNoneInFlight()) {
 			throw new IllegalStateException("Calls still in flight 30 s after the load stopped");
 		}
 	}
@@ -112,15 +142,71 @@ final class LoadGenerator implements AutoCloseable {
 	 * @return calls completed and failed so far, and the latencies since the previous snapshot
 	 */
 	Snapshot snapshot() {
-		return new Snapshot(this.completed.get(), this.failed.get(), this.latencies.getIntervalHistogram());
+		return new Snapshot(this.completed.get(), this.failed.get(), this.skipped.get(),
+				this.latencies.getIntervalHistogram());
 	}
 
 	Status firstFailure() {
 		return this.firstFailure.get();
 	}
 
+	private boolean awaitNoneInFlight() throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (this.inFlight.get() > 0) {
+			if (System.nanoTime() > deadline) {
+				return false;
+			}
+			Thread.sleep(1);
+		}
+		return true;
+	}
+
+	/**
+	 * Starts the calls that are due, {@code rate} per second from now on, until stopped. The pacer
+	 * sleeps about 100 µs between its turns and starts every call due meanwhile, each with the time it
+	 * was due; a call due while {@code limit} calls are in flight is skipped and counted.
+	 */
+	private void pace(int rate, long limit) {
+		try {
+			long start = System.nanoTime();
+			long started = 0;
+			while (this.running) {
+				long due = (long) ((System.nanoTime() - start) * (rate / 1e9));
+				for (; started < due; started++) {
+					long dueAt = start + (long) (started * (1e9 / rate));
+					if (this.inFlight.get() >= limit) {
+						this.skipped.incrementAndGet();
+					}
+					else {
+						this.inFlight.incrementAndGet();
+						unary(dueAt, this.inFlight::decrementAndGet);
+					}
+				}
+				LockSupport.parkNanos(100_000);
+			}
+		}
+		finally {
+			this.stopped.countDown();
+		}
+	}
+
 	private void unary() {
-		long start = System.nanoTime();
+		unary(System.nanoTime(), () -> {
+			if (this.running) {
+				unary();
+			}
+			else {
+				this.stopped.countDown();
+			}
+		});
+	}
+
+	/**
+	 * Starts one unary call.
+	 * @param startedAt when the call started (or was due), for its latency
+	 * @param then what to do when it has ended
+	 */
+	private void unary(long startedAt, Runnable then) {
 		ClientCalls.asyncUnaryCall(this.channel.newCall(BenchServiceGrpc.getUnaryMethod(), CallOptions.DEFAULT),
 				this.request, new StreamObserver<>() {
 
@@ -131,23 +217,14 @@ final class LoadGenerator implements AutoCloseable {
 					@Override
 					public void onError(Throwable t) {
 						fail(t);
-						next();
+						then.run();
 					}
 
 					@Override
 					public void onCompleted() {
-						LoadGenerator.this.latencies.recordValue(System.nanoTime() - start);
+						LoadGenerator.this.latencies.recordValue(System.nanoTime() - startedAt);
 						LoadGenerator.this.completed.incrementAndGet();
-						next();
-					}
-
-					private void next() {
-						if (LoadGenerator.this.running) {
-							unary();
-						}
-						else {
-							LoadGenerator.this.stopped.countDown();
-						}
+						then.run();
 					}
 
 				});
@@ -230,9 +307,10 @@ final class LoadGenerator implements AutoCloseable {
 	 *
 	 * @param completed calls completed so far
 	 * @param failed calls failed so far
+	 * @param skipped calls of an open loop skipped so far, because too many were in flight
 	 * @param latencies latencies in nanoseconds since the previous snapshot
 	 */
-	record Snapshot(long completed, long failed, Histogram latencies) {
+	record Snapshot(long completed, long failed, long skipped, Histogram latencies) {
 	}
 
 }

@@ -82,10 +82,28 @@ class BenchHarnessIntegrationTests {
 	}
 
 	@Test
+	void openLoopStartsCallsAtTheRateWhateverTheServersPace(@TempDir Path results) throws Exception {
+		BenchOptions options = BenchOptions.parse("--quick", "--variants", "a,a-pool", "--workloads", "unary",
+				"--rate", "200", "--round-seconds", "3", "--results-dir", results.toString(), "--log-dir",
+				results.resolve("logs").toString());
+		BenchHarness.Run run = new BenchHarness(options).run("--quick --rate 200");
+
+		assertThat(run.failures()).as("calls failed or skipped").isZero();
+		assertThat(run.results().summaries()).extracting(BenchResults.Summary::variant).containsExactly("a", "a-pool");
+		assertThat(run.results().summaries()).allSatisfy((summary) -> assertThat(summary.qps())
+			.as("%s calls per second at a rate of 200", summary.variant())
+			.isBetween(160.0, 240.0));
+		assertThat(Files.readString(run.markdown())).contains("open loop, 200 calls started per second");
+	}
+
+	@Test
 	void unknownOptionsAreRejectedWithTheUsage() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> BenchOptions.parse("--rounds", "0"))
 			.withMessageContaining("--rounds must be positive");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> BenchOptions.parse("--rate", "-5"))
+			.withMessageContaining("--rate must be positive");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> BenchOptions.parse("--fast"))
 			.withMessageContaining("usage:");

@@ -53,8 +53,9 @@ public final class GrpcSecurity {
 	 * @return the new context
 	 */
 	public static Context withCaller(Context context, Authentication authentication, @Nullable String bearerToken) {
-		Context withAuthentication = context.withValue(AUTHENTICATION_KEY, authentication);
-		return (bearerToken != null) ? withAuthentication.withValue(BEARER_TOKEN_KEY, bearerToken) : withAuthentication;
+		// One context for both values (every authenticated call makes one).
+		return (bearerToken != null) ? context.withValues(AUTHENTICATION_KEY, authentication, BEARER_TOKEN_KEY, bearerToken)
+				: context.withValue(AUTHENTICATION_KEY, authentication);
 	}
 
 }
