@@ -71,8 +71,6 @@ final class LoadGenerator implements AutoCloseable {
 
 	private CountDownLatch stopped;
 
-	private Thread pacer;
-
 	LoadGenerator(int port, List<String> headers, int payloadBytes) {
 		this.managedChannel = NettyChannelBuilder.forAddress("127.0.0.1", port)
 			.usePlaintext()
@@ -92,15 +90,6 @@ final class LoadGenerator implements AutoCloseable {
 	/**
 	 * Starts the load.
 	 * @param workload what to call
-	 * @param concurrency calls or streams in flight
-	 */
-	void start(Workload workload, int concurrency) {
-		start(workload, concurrency, 0);
-	}
-
-	/**
-	 * Starts the load.
-	 * @param workload what to call
 	 * @param concurrency calls or streams in flight in a closed loop; in an open loop, a due call is
 	 * skipped (and counted) instead of started while 32 times as many calls, and at least a second's
 	 * worth, are in flight
@@ -111,9 +100,9 @@ final class LoadGenerator implements AutoCloseable {
 		if (rate > 0 && workload == Workload.UNARY) {
 			this.stopped = new CountDownLatch(1);
 			long limit = Math.max(32L * concurrency, rate);
-			this.pacer = new Thread(() -> pace(rate, limit), "bench-pacer");
-			this.pacer.setDaemon(true);
-			this.pacer.start();
+			Thread pacer = new Thread(() -> pace(rate, limit), "bench-pacer");
+			pacer.setDaemon(true);
+			pacer.start();
 			return;
 		}
 		this.stopped = new CountDownLatch(concurrency);
