@@ -1,0 +1,31 @@
+package dev.grpcplatform.user;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.util.ClassUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link UserServiceApplication}.
+ */
+class UserServiceApplicationTests {
+
+	@Test
+	void excludedAutoConfigurationIsThatOfTheSpringBootLineItIsBuiltOn() {
+		ClassLoader classLoader = getClass().getClassLoader();
+		List<String> excluded = Arrays
+			.asList(UserServiceApplication.class.getAnnotation(SpringBootApplication.class).excludeName());
+		List<String> present = excluded.stream().filter((name) -> ClassUtils.isPresent(name, classLoader)).toList();
+		// Spring Data's web support of this line: a renamed one would be configured again without notice.
+		assertThat(present).hasSize(1);
+		assertThat(ImportCandidates.load(AutoConfiguration.class, classLoader).getCandidates()).containsAll(present);
+	}
+
+}
