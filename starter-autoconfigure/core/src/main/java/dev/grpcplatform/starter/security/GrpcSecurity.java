@@ -54,8 +54,10 @@ public final class GrpcSecurity {
 	 */
 	public static Context withCaller(Context context, Authentication authentication, @Nullable String bearerToken) {
 		// One context for both values (every authenticated call makes one).
-		return (bearerToken != null) ? context.withValues(AUTHENTICATION_KEY, authentication, BEARER_TOKEN_KEY, bearerToken)
-				: context.withValue(AUTHENTICATION_KEY, authentication);
+		if (bearerToken == null) {
+			return context.withValue(AUTHENTICATION_KEY, authentication);
+		}
+		return context.withValues(AUTHENTICATION_KEY, authentication, BEARER_TOKEN_KEY, bearerToken);
 	}
 
 }

@@ -332,6 +332,21 @@ class GrpcAccessLogWriterTests {
 			.endsWith("request_id=after");
 	}
 
+	@Test
+	void stdoutLinesOfCallsEndingAfterCloseAreStillWritten() {
+		RecordingStdout stdout = captureStdout(new RecordingStdout());
+		GrpcAccessLog accessLog = stdoutAccessLog(GrpcAccessLog.Format.JSON);
+		ServerStreamTracer draining = start(accessLog, METHOD, requestId("draining"), "127.0.0.1", 5000);
+		accessLog.close();
+		draining.streamClosed(Status.CANCELLED);
+
+		// Written on the thread that ends the call, before streamClosed returns.
+		assertThat(stdout.lines()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.startsWith("{\"@timestamp\":")
+			.contains("\"status\":\"CANCELLED\"", "\"request_id\":\"draining\"")
+			.endsWith("}");
+	}
+
 	private static Metadata requestId(String id) {
 		Metadata headers = new Metadata();
 		headers.put(REQUEST_ID, id);
