@@ -90,6 +90,9 @@ public final class StartupBench {
 
 	private final Path logs;
 
+	// --memory-limit: each app's own cgroup, in which every start of it runs.
+	private final Map<String, MemoryCgroup> cgroups = new LinkedHashMap<>();
+
 	private StartupBench(Options options) {
 		this.options = options;
 		this.logs = Path.of("bench/target/startup-bench-logs");
@@ -110,6 +113,19 @@ public final class StartupBench {
 		String javaVersion = javaVersion(javaHome);
 		progress("JDK %s (%s), %d starts of each app, %d calls before the idle RSS", javaVersion, javaHome,
 				this.options.starts, this.options.calls);
+		progress("JAVA_TOOL_OPTIONS=%s%s", this.options.jvmOptions, (this.options.memoryLimit > 0)
+				? String.format(Locale.ROOT, ", in a memory cgroup of %d MiB", this.options.memoryLimit >> 20) : "");
+		try {
+			run(javaHome, javaVersion);
+		}
+		finally {
+			for (MemoryCgroup cgroup : this.cgroups.values()) {
+				cgroup.close();
+			}
+		}
+	}
+
+	private void run(Path javaHome, String javaVersion) throws Exception {
 		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setDataDirectory(Path.of("bench/target/startup-bench-pg").toAbsolutePath())
 			.setCleanDataDirectory(true)
@@ -125,6 +141,9 @@ public final class StartupBench {
 				StartupApp.Launch launch = app.prepare(Path.of("bench/target/startup-apps"), javaHome,
 						this.options.script, trainingEnvironment(app), log, this.options.reuseCache);
 				launches.put(app.name(), launch);
+				if (this.options.memoryLimit > 0) {
+					this.cgroups.put(app.name(), MemoryCgroup.create(app.name(), this.options.memoryLimit));
+				}
 				if (app.image()) {
 					progress("%s: extracted and trained in %.1f s (%s)", app.name(), seconds(System.nanoTime() - started),
 							Files.readAllLines(launch.directory().resolve("start-up.args")).get(0));
@@ -199,10 +218,14 @@ public final class StartupBench {
 		command.add("--server.port=" + managementPort);
 		// The samples keep Actuator on its own port (8081/8082 by default): a free one here.
 		command.add("--management.server.port=0");
+		MemoryCgroup cgroup = this.cgroups.get(app.name());
+		if (cgroup != null) {
+			command = cgroup.wrap(command);
+		}
 		ProcessBuilder builder = new ProcessBuilder(command).directory(launch.directory().toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile());
-		builder.environment().put("JAVA_TOOL_OPTIONS", StartupApp.IMAGE_JVM_OPTIONS);
+		builder.environment().put("JAVA_TOOL_OPTIONS", this.options.jvmOptions);
 		builder.environment().put(BenchSecurity.SECRET_VARIABLE, this.secret);
 		builder.environment().remove("USER_SERVICE_EMBEDDED_POSTGRES_DATA_DIRECTORY");
 		Process process = builder.start();
@@ -426,8 +449,13 @@ public final class StartupBench {
 			.append(", ")
 			.append(Runtime.getRuntime().availableProcessors())
 			.append(" CPUs; every JVM with `JAVA_TOOL_OPTIONS=")
-			.append(StartupApp.IMAGE_JVM_OPTIONS)
-			.append("` (the image's); ")
+			.append(this.options.jvmOptions)
+			.append(this.options.jvmOptions.equals(StartupApp.IMAGE_JVM_OPTIONS) ? "` (the image's)" : "`")
+			.append((this.options.memoryLimit > 0) ? String.format(Locale.ROOT,
+					", each app in a memory cgroup limited to %d MiB, as in a pod with that limit (the JVM sizes its heap"
+							+ " and picks its collector from it)",
+					this.options.memoryLimit >> 20) : "")
+			.append("; ")
 			.append(this.options.starts)
 			.append(" starts of each app in alternating rounds, medians; RSS after ")
 			.append(this.options.calls)
@@ -489,7 +517,8 @@ public final class StartupBench {
 		Map<String, Object> json = new LinkedHashMap<>();
 		json.put("java", javaVersion);
 		json.put("cpus", Runtime.getRuntime().availableProcessors());
-		json.put("jvmOptions", StartupApp.IMAGE_JVM_OPTIONS);
+		json.put("jvmOptions", this.options.jvmOptions);
+		json.put("memoryLimitMiB", (this.options.memoryLimit > 0) ? this.options.memoryLimit >> 20 : null);
 		json.put("startsPerApp", this.options.starts);
 		json.put("callsBeforeRss", this.options.calls);
 		json.put("idleSeconds", this.options.idle.toSeconds());
@@ -714,6 +743,11 @@ public final class StartupBench {
 				                            write what the RSS consists of (smaps, NMT, heap, threads, heap
 				                            histogram) to bench/target/startup-bench-logs/APP-memory-breakdown.txt
 				                            (NMT costs memory of its own: the RSS is then a little higher)
+				  --jvm-options OPTIONS     JAVA_TOOL_OPTIONS of every app (default the image's:
+				                            -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError)
+				  --memory-limit SIZE       run each app in a memory cgroup limited to SIZE (768Mi, 1Gi, bytes),
+				                            as in a Kubernetes pod with that limit: the JVM sizes its heap and
+				                            picks its collector from it (needs root and a writable cgroup)
 				  --max-foreign-load X      wait before a start until other processes use at most this share
 				                            of the machine (default 0.25; 1 never waits)
 				  --script FILE             the start-up cache script (default deploy/jvm/start-up-cache)
@@ -744,6 +778,10 @@ public final class StartupBench {
 		boolean breakdown;
 
 		double maxForeignLoad = 0.25;
+
+		String jvmOptions = StartupApp.IMAGE_JVM_OPTIONS;
+
+		long memoryLimit;
 
 		Path script = Path.of("deploy/jvm/start-up-cache");
 
@@ -781,6 +819,8 @@ public final class StartupBench {
 							case "--warm-ups" -> options.warmUps = Integer.parseInt(value);
 							case "--idle-seconds" -> options.idle = Duration.ofSeconds(Long.parseLong(value));
 							case "--max-foreign-load" -> options.maxForeignLoad = Double.parseDouble(value);
+							case "--jvm-options" -> options.jvmOptions = value;
+							case "--memory-limit" -> options.memoryLimit = bytes(value);
 							case "--script" -> options.script = Path.of(value);
 							case "--results" -> options.results = Path.of(value);
 							default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + HELP);
@@ -803,6 +843,26 @@ public final class StartupBench {
 				}
 			});
 			return options;
+		}
+
+		// Kubernetes' quantities in binary units, as the charts' limits are written, or plain bytes.
+		static long bytes(String size) {
+			Matcher matcher = Pattern.compile("([1-9][0-9]{0,12})(Ki|Mi|Gi)?").matcher(size);
+			if (!matcher.matches()) {
+				throw new IllegalArgumentException("--memory-limit takes a size such as 768Mi, 1Gi or bytes, not " + size
+						+ "\n" + HELP);
+			}
+			int shift = switch (String.valueOf(matcher.group(2))) {
+				case "Ki" -> 10;
+				case "Mi" -> 20;
+				case "Gi" -> 30;
+				default -> 0;
+			};
+			long bytes = Long.parseLong(matcher.group(1)) << shift;
+			if (bytes < (64L << 20)) {
+				throw new IllegalArgumentException("--memory-limit " + size + " is under 64Mi: no JVM app starts in it\n" + HELP);
+			}
+			return bytes;
 		}
 
 	}

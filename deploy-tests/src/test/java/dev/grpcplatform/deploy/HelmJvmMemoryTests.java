@@ -127,6 +127,22 @@ class HelmJvmMemoryTests {
 			.contains("WARNING: the HorizontalPodAutoscaler also scales on memory utilisation");
 	}
 
+	@ParameterizedTest
+	@FieldSource("charts")
+	void benchMeasuresPodMemoryWithTheChartsDefaultLimitAndJvmOptions(String chart) {
+		// bench/README.md's StartupBench command for the memory a pod holds: the same limit and
+		// JAVA_TOOL_OPTIONS as each chart renders with its default values.
+		Matcher command = Pattern.compile("--memory-limit (\\S+) --jvm-options \"([^\"]+)\"")
+			.matcher(Project.read("bench/README.md"));
+		assertThat(command.find()).as("bench/README.md runs StartupBench with --memory-limit and --jvm-options").isTrue();
+		Container container = HelmChartBehaviourTests.container(HelmCharts.render(chart, null));
+
+		assertThat(container.getResources().getLimits().get("memory")).hasToString(command.group(1));
+		assertThat(container.getEnv()).filteredOn((variable) -> variable.getName().equals("JAVA_TOOL_OPTIONS"))
+			.extracting(EnvVar::getValue)
+			.containsExactly(command.group(2));
+	}
+
 	/**
 	 * The heap: -Xmx, else -XX:MaxRAMPercentage of the limit, else the JVM's default (a quarter).
 	 */
