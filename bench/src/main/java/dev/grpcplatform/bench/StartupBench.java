@@ -858,7 +858,11 @@ public final class StartupBench {
 				case "Gi" -> 30;
 				default -> 0;
 			};
-			long bytes = Long.parseLong(matcher.group(1)) << shift;
+			long value = Long.parseLong(matcher.group(1));
+			if (value > (Long.MAX_VALUE >> shift)) {
+				throw new IllegalArgumentException("--memory-limit " + size + " is larger than any machine\n" + HELP);
+			}
+			long bytes = value << shift;
 			if (bytes < (64L << 20)) {
 				throw new IllegalArgumentException("--memory-limit " + size + " is under 64Mi: no JVM app starts in it\n" + HELP);
 			}

@@ -54,7 +54,7 @@ class MemoryCgroupTests {
 		assertThat(options(apps).memoryLimit).as("no cgroup unless asked").isZero();
 		assertThat(options(apps).jvmOptions).isEqualTo(StartupApp.IMAGE_JVM_OPTIONS);
 		assertThat(options(apps, "--jvm-options", "-Xmx309m -Xss1024k").jvmOptions).isEqualTo("-Xmx309m -Xss1024k");
-		for (String bad : List.of("768M", "0.5Gi", "-1Gi", "32Mi", "99999999999999Gi")) {
+		for (String bad : List.of("768M", "0.5Gi", "-1Gi", "32Mi", "99999999999999Gi", "9999999999999Gi")) {
 			assertThatIllegalArgumentException().as(bad)
 				.isThrownBy(() -> options(apps, "--memory-limit", bad))
 				.withMessageContaining("--memory-limit")
