@@ -18,11 +18,8 @@ final class MemoryCgroup implements AutoCloseable {
 
 	private final Path directory;
 
-	private final long limitBytes;
-
-	private MemoryCgroup(Path directory, long limitBytes) {
+	private MemoryCgroup(Path directory) {
 		this.directory = directory;
-		this.limitBytes = limitBytes;
 	}
 
 	/**
@@ -44,7 +41,7 @@ final class MemoryCgroup implements AutoCloseable {
 			throw new IOException("Cannot make a memory cgroup limited to " + limitBytes + " bytes in " + own
 					+ " (it needs root and a writable cgroup hierarchy): " + ex, ex);
 		}
-		return new MemoryCgroup(directory, limitBytes);
+		return new MemoryCgroup(directory);
 	}
 
 	/**
@@ -58,10 +55,6 @@ final class MemoryCgroup implements AutoCloseable {
 				List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", this.directory.resolve("cgroup.procs").toString()));
 		wrapped.addAll(command);
 		return wrapped;
-	}
-
-	long limitBytes() {
-		return this.limitBytes;
 	}
 
 	Path directory() {

@@ -3,6 +3,7 @@ package dev.grpcplatform.bench;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,7 @@ class MemoryCgroupTests {
 	}
 
 	private static StartupBench.Options options(List<String> apps, String... more) {
-		List<String> args = new java.util.ArrayList<>(apps);
+		List<String> args = new ArrayList<>(apps);
 		args.addAll(List.of(more));
 		return StartupBench.Options.parse(args.toArray(String[]::new));
 	}

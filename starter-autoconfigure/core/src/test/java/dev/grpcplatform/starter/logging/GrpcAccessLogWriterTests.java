@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.logging.LogLevel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 /**
  * Tests of how {@link GrpcAccessLog} hands its lines to the logger: off the thread that ends the call,
@@ -158,7 +159,7 @@ class GrpcAccessLogWriterTests {
 				.toList();
 			assertThat(ofThread).as("lines of transport thread %d, in the order its calls ended", t)
 				.hasSize(callsPerThread)
-				.first(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+				.first(STRING)
 				.endsWith("request_id=call-" + t + "-0");
 			assertThat(ofThread.get(callsPerThread - 1)).endsWith("request_id=call-" + t + "-" + (callsPerThread - 1));
 		}
@@ -173,7 +174,7 @@ class GrpcAccessLogWriterTests {
 		draining.streamClosed(Status.CANCELLED);
 
 		assertThat(lines.list).singleElement()
-			.extracting(ILoggingEvent::getFormattedMessage, org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.extracting(ILoggingEvent::getFormattedMessage, STRING)
 			.contains("status=CANCELLED");
 	}
 
@@ -328,7 +329,7 @@ class GrpcAccessLogWriterTests {
 		this.accessLogger.setLevel(ch.qos.logback.classic.Level.INFO);
 		start(accessLog, METHOD, requestId("after"), "127.0.0.1", 5000).streamClosed(Status.OK);
 		accessLog.close();
-		assertThat(stdout.lines()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+		assertThat(stdout.lines()).singleElement(STRING)
 			.endsWith("request_id=after");
 	}
 
@@ -341,7 +342,7 @@ class GrpcAccessLogWriterTests {
 		draining.streamClosed(Status.CANCELLED);
 
 		// Written on the thread that ends the call, before streamClosed returns.
-		assertThat(stdout.lines()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+		assertThat(stdout.lines()).singleElement(STRING)
 			.startsWith("{\"@timestamp\":")
 			.contains("\"status\":\"CANCELLED\"", "\"request_id\":\"draining\"")
 			.endsWith("}");
